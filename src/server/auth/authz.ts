@@ -1,0 +1,33 @@
+import type { AdminRole } from '../../protocol/index.js';
+import { ApiError } from '../errors.js';
+
+/** Who is calling. Every service method takes one and authorizes it first. */
+export type Principal =
+  | { kind: 'admin'; tenantId: string; role: AdminRole; adminId: string | null; email: string | null; via: 'session' | 'api_token'; credentialId: string }
+  | { kind: 'device'; tenantId: string; deviceId: string };
+
+export type AdminPrincipal = Extract<Principal, { kind: 'admin' }>;
+export type DevicePrincipal = Extract<Principal, { kind: 'device' }>;
+
+/** Everything an admin can do through the API, as `resource:verb`. */
+export type Action = 'devices:read' | 'devices:write' | 'api-tokens:read' | 'api-tokens:write' | 'enrollment-tokens:read' | 'enrollment-tokens:write';
+
+/**
+ * The whole authorization policy in one table: analysts read, admins read and write.
+ * Tenancy is not decided here: every store call is scoped by the principal's tenant.
+ */
+const POLICY: Record<AdminRole, ReadonlySet<Action>> = {
+  admin: new Set<Action>(['devices:read', 'devices:write', 'api-tokens:read', 'api-tokens:write', 'enrollment-tokens:read', 'enrollment-tokens:write']),
+  analyst: new Set<Action>(['devices:read', 'api-tokens:read', 'enrollment-tokens:read']),
+};
+
+export function can(role: AdminRole, action: Action): boolean {
+  return POLICY[role].has(action);
+}
+
+/** Throws unless `principal` is an admin allowed to do `action`; returns it narrowed. */
+export function authorize(principal: Principal, action: Action): AdminPrincipal {
+  if (principal.kind !== 'admin') throw new ApiError('forbidden', 'this resource is for administrators, not devices');
+  if (!can(principal.role, action)) throw new ApiError('forbidden', `the ${principal.role} role may not ${action.replace(':', ' ')}`);
+  return principal;
+}

@@ -1,0 +1,124 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ApiErrorBody, ErrorCode } from '../../protocol/index.js';
+import type { Principal } from '../auth/authz.js';
+import { ApiError } from '../errors.js';
+import { AuthService, type Clock } from '../services/auth.js';
+import { DeviceService } from '../services/devices.js';
+import { EnrollmentTokenService } from '../services/provisioning.js';
+import type { Storage } from '../storage/storage.js';
+import { adminRoutes } from './routes/admin.js';
+import { authRoutes } from './routes/auth.js';
+import { deviceApiRoutes } from './routes/device-api.js';
+import { systemRoutes } from './routes/system.js';
+
+export const API_VERSION = '1.0.0';
+
+export interface Services {
+  auth: AuthService;
+  devices: DeviceService;
+  enrollmentTokens: EnrollmentTokenService;
+}
+
+export interface AppOptions {
+  storage: Storage;
+  clock?: Clock;
+  /** A pino logger; none means no logs (tests). */
+  logger?: FastifyBaseLogger;
+  /** Mark the session cookie Secure (behind TLS). */
+  secureCookies?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/** Log options that keep credentials out of the logs. */
+export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'];
+
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 429) return 'rate_limited';
+  return status < 500 ? 'validation_failed' : 'internal';
+}
+
+export function createServices(storage: Storage, clock: Clock = systemClock): Services {
+  return {
+    auth: new AuthService(storage, clock),
+    devices: new DeviceService(storage, clock),
+    enrollmentTokens: new EnrollmentTokenService(storage, clock),
+  };
+}
+
+/** Builds the HTTP API over a storage; `listen` is the caller's business. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    // Device and admin ids are UUIDs; anything longer is noise or an attack.
+    maxParamLength: 200,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+
+  app.setErrorHandler((err, request, reply) => {
+    let body: ApiErrorBody;
+    let status: number;
+    if (err instanceof ApiError) {
+      status = err.status;
+      body = { error: { code: err.code, message: err.message } };
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
+      status = 400;
+      // The provider's issue type does not resolve through its d.ts; its shape is Ajv-like.
+      const validation = err.validation as ReadonlyArray<{ instancePath?: string; message?: string }>;
+      const issues = validation.map((v) => ({
+        path: [err.validationContext, ...(v.instancePath ? v.instancePath.split('/').filter(Boolean) : [])].join('.'),
+        message: v.message ?? 'invalid',
+      }));
+      body = { error: { code: 'validation_failed', message: `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues } };
+    } else if (typeof (err as { statusCode?: unknown }).statusCode === 'number' && (err as { statusCode: number }).statusCode < 500) {
+      status = (err as { statusCode: number }).statusCode;
+      body = { error: { code: codeForStatus(status), message: (err as Error).message } };
+    } else {
+      request.log.error({ err }, 'request failed');
+      status = 500;
+      body = { error: { code: 'internal', message: 'internal error; the server log has the details' } };
+    }
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body: ApiErrorBody = { error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } };
+    return reply.code(404).send(body);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Bulwark API', version: API_VERSION, description: 'Management API of Bulwark, the open mobile threat defense platform.' },
+      components: {
+        securitySchemes: {
+          adminToken: { type: 'http', scheme: 'bearer', description: 'admin API token (bwa_…)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'bulwark_session' },
+          deviceSecret: { type: 'http', scheme: 'bearer', description: 'device secret issued at enrollment (bwd_…)' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const services = createServices(options.storage, options.clock);
+  await app.register(systemRoutes, { storage: options.storage });
+  await app.register(deviceApiRoutes, { prefix: '/api/v1/device', services });
+  await app.register(authRoutes, { prefix: '/api/v1', services, secureCookies: options.secureCookies ?? false });
+  await app.register(adminRoutes, { prefix: '/api/v1', services });
+  return app;
+}
