@@ -2,3 +2,4 @@ export * from './enums.js';
 export * from './errors.js';
 export * from './device.js';
 export * from './admin.js';
+export * from './reports.js';
