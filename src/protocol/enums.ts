@@ -29,3 +29,7 @@ export type TunnelState = z.infer<typeof TunnelState>;
 /** A device is inactive after 7 days without a heartbeat or status signal. */
 export const HealthState = z.enum(['active', 'inactive']);
 export type HealthState = z.infer<typeof HealthState>;
+
+/** Alert and indicator severity, as SOC tools name it. */
+export const Severity = z.enum(['Informational', 'Low', 'Medium', 'High']);
+export type Severity = z.infer<typeof Severity>;

@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './device.js';
 export * from './admin.js';
 export * from './reports.js';
+export * from './indicators.js';

@@ -98,7 +98,9 @@ export class AuthService {
     toPrincipal: (rec: CredentialRecord) => Principal,
   ): Promise<Principal> {
     const now = this.clock.now().getTime();
-    const cached = this.cache.get(token, now);
+    // The kind is part of the key: a cached admin token must never pass as a device secret.
+    const cacheKey = `${kind}:${token}`;
+    const cached = this.cache.get(cacheKey, now);
     if (cached) return cached;
     const parsed = parseCredential(token, kind);
     if (!parsed) throw unauthorized();
@@ -107,7 +109,7 @@ export class AuthService {
     if (!(await verifySecret(parsed.secret, rec.secretHash))) throw unauthorized();
     const principal = toPrincipal(rec);
     // Sessions expire: never cache one past its end.
-    if (!rec.expiresAt || Date.parse(rec.expiresAt) > now + 60_000) this.cache.set(token, principal, now);
+    if (!rec.expiresAt || Date.parse(rec.expiresAt) > now + 60_000) this.cache.set(cacheKey, principal, now);
     if (kind === 'bwa') await this.store.touchApiToken(rec.id, new Date(now).toISOString());
     return principal;
   }

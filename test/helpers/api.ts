@@ -1,0 +1,54 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/server/http/app.js';
+import { createApiToken } from '../../src/server/services/auth.js';
+import { createTenant, type TenantCredentials } from '../../src/server/services/provisioning.js';
+import type { Storage } from '../../src/server/storage/storage.js';
+import type { Backend } from './storage.js';
+
+export interface TestTenant extends TenantCredentials {
+  adminToken: string;
+  analystToken: string;
+}
+
+export interface TestApi {
+  app: FastifyInstance;
+  storage: Storage;
+  /** A tenant with an admin API token and an analyst API token. */
+  tenant(name: string): Promise<TestTenant>;
+  /** JSON request through fastify's inject (no socket). */
+  call(method: string, url: string, options?: { token?: string; body?: unknown; cookie?: string }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function testApi(backend: Backend, clock?: { now(): Date }): Promise<TestApi> {
+  const storage = await backend.open();
+  const app = await buildApp({ storage, clock });
+  return {
+    app,
+    storage,
+    async tenant(name) {
+      const now = clock?.now() ?? new Date();
+      const creds = await createTenant(storage, { name, adminEmail: `admin${++counter}@${name.toLowerCase().replace(/\W/g, '')}.example` }, now);
+      const admin = await createApiToken(storage, creds.tenant.id, { name: 'test admin', role: 'admin' }, now);
+      const analyst = await createApiToken(storage, creds.tenant.id, { name: 'test analyst', role: 'analyst' }, now);
+      return { ...creds, adminToken: admin.token, analystToken: analyst.token };
+    },
+    call(method, url, options = {}) {
+      const headers: Record<string, string> = {};
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      if (options.cookie) headers.cookie = options.cookie;
+      return app.inject({
+        method: method as 'GET',
+        url,
+        headers,
+        ...(options.body === undefined ? {} : { payload: options.body as object }),
+      });
+    },
+    async close() {
+      await app.close();
+      await storage.close();
+    },
+  };
+}
