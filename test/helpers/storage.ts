@@ -28,9 +28,9 @@ export function backends(): Backend[] {
         const url = new URL(pgUrl);
         url.searchParams.set('options', `-c search_path=${schema}`);
         const storage = await openStorage(url.toString());
-        const close = storage.close;
+        const closeStorage = storage.close.bind(storage);
         storage.close = async () => {
-          await close();
+          await closeStorage();
           const cleanup = new pg.Client({ connectionString: pgUrl });
           await cleanup.connect();
           await cleanup.query(`drop schema ${schema} cascade`);
