@@ -13,7 +13,7 @@ const query = (name: string, type: 'A' | 'AAAA' | 'TXT' = 'A', edns = false, dns
     type: 'query',
     flags: dnsPacket.RECURSION_DESIRED,
     questions: [{ name, type, class: 'IN' }],
-    additionals: edns ? [{ type: 'OPT', name: '.', udpPayloadSize: 4096, flags: dnssecOk ? dnsPacket.DNSSEC_OK : 0 }] : [],
+    additionals: edns ? [{ type: 'OPT', name: '.', udpPayloadSize: 4096, flags: dnssecOk ? dnsPacket.DNSSEC_OK : 0 } as dnsPacket.Answer] : [],
   });
 
 describe('parseQuery', () => {
@@ -27,7 +27,7 @@ describe('parseQuery', () => {
     ['a short packet', Buffer.from([1, 2, 3])],
     ['two questions', (() => { const b = Buffer.from(query('a.test')); b.writeUInt16BE(2, 4); return b; })()],
     ['a label past the end', Buffer.concat([Buffer.from(query('a.test')).subarray(0, 14)])],
-    ['a response', (() => { const b = Buffer.from(query('a.test')); b[2] |= 0x80; return b; })()],
+    ['a response', (() => { const b = Buffer.from(query('a.test')); b[2] = b[2]! | 0x80; return b; })()],
     ['a compression pointer in the question', Buffer.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 1, 0, 1])],
   ])('refuses %s with a WireError', (_label, packet) => {
     expect(() => parseQuery(packet)).toThrow(WireError);
@@ -93,10 +93,10 @@ describe('DnsCache', () => {
     cache.put('k', response('example.com', 300), 0);
     const q = query('EXAMPLE.com');
     const info = parseQuery(q);
-    const hit = dnsPacket.decode(cache.answer('k', q, info.questionStart, info.questionEnd, 100_500)!);
+    const hit = dnsPacket.decode(Buffer.from(cache.answer('k', q, info.questionStart, info.questionEnd, 100_500)!));
     expect(hit.id).toBe(4242);
     expect(hit.questions?.[0]?.name).toBe('EXAMPLE.com');
-    expect(hit.answers?.[0]?.ttl).toBe(200);
+    expect((hit.answers?.[0] as { ttl?: number } | undefined)?.ttl).toBe(200);
     expect(cache.answer('k', q, info.questionStart, info.questionEnd, 300_000)).toBeUndefined();
   });
 

@@ -131,9 +131,11 @@ export class DnsFilter<D extends DnsDecision> {
     const family = net.isIPv6(this.options.host) ? 'udp6' : 'udp4';
     const udp = dgram.createSocket({ type: family, reuseAddr: false });
     udp.on('message', (msg, rinfo) => {
-      void this.handle(msg, 'udp').then((answer) => {
-        if (answer) udp.send(answer, rinfo.port, rinfo.address);
-      });
+      const answer = this.handle(msg, 'udp');
+      // Blocked and cached answers come back at once; only forwarded ones wait.
+      if (answer instanceof Promise) {
+        void answer.then((a) => a && udp.send(a, rinfo.port, rinfo.address));
+      } else if (answer) udp.send(answer, rinfo.port, rinfo.address);
     });
     udp.on('error', () => {
       /* a send to a vanished client; nothing to do */
@@ -173,7 +175,7 @@ export class DnsFilter<D extends DnsDecision> {
         if (buffered.length < 2 + length) break;
         const message = buffered.subarray(2, 2 + length);
         buffered = buffered.subarray(2 + length);
-        void this.handle(message, 'tcp').then((answer) => {
+        void Promise.resolve(this.handle(message, 'tcp')).then((answer) => {
           if (!answer || socket.destroyed) return;
           const frame = Buffer.alloc(2 + answer.length);
           frame.writeUInt16BE(answer.length, 0);
@@ -184,8 +186,8 @@ export class DnsFilter<D extends DnsDecision> {
     });
   }
 
-  /** The answer to one message, or undefined to drop it. Never throws. */
-  async handle(message: Uint8Array, transport: 'udp' | 'tcp'): Promise<Uint8Array | undefined> {
+  /** The answer to one message (at once unless forwarded), or undefined to drop it. Never throws. */
+  handle(message: Uint8Array, transport: 'udp' | 'tcp'): Uint8Array | undefined | Promise<Uint8Array | undefined> {
     this.stats.queries++;
     let info: QueryInfo;
     try {
@@ -209,20 +211,20 @@ export class DnsFilter<D extends DnsDecision> {
     }
 
     const key = `${info.name}|${info.type}|${info.class}|${info.edns ? (info.edns.dnssecOk ? 'do' : 'e') : '-'}`;
-    const now = Date.now();
-    let answer = this.cache.answer(key, message, info.questionStart, info.questionEnd, now);
-    if (answer) {
+    const limit = transport === 'tcp' ? 65_535 : (info.edns?.udpSize ?? 512);
+    const fit = (answer: Uint8Array) => (answer.length > limit ? truncated(message, info) : answer);
+    const cached = this.cache.answer(key, message, info.questionStart, info.questionEnd, Date.now());
+    if (cached) {
       this.stats.cacheHits++;
-    } else {
-      try {
-        answer = adoptQuery(await this.forward(key, message), message, info);
-      } catch {
+      return fit(cached);
+    }
+    return this.forward(key, message).then(
+      (answer) => fit(adoptQuery(answer, message, info)),
+      () => {
         this.stats.upstreamFailures++;
         return synthesize(message, info, RCODE.SERVFAIL);
-      }
-    }
-    const limit = transport === 'tcp' ? 65_535 : (info.edns?.udpSize ?? 512);
-    return answer.length > limit ? truncated(message, info) : answer;
+      },
+    );
   }
 
   private async forward(key: string, message: Uint8Array): Promise<Uint8Array> {

@@ -44,9 +44,8 @@ function skipName(buf: Uint8Array, offset: number): number {
 }
 
 function readName(buf: Uint8Array, offset: number): { name: string; end: number } {
-  const labels: string[] = [];
+  let name = '';
   let pos = offset;
-  let total = 0;
   for (;;) {
     if (pos >= buf.length) throw new WireError('name runs past the end');
     const len = buf[pos]!;
@@ -54,18 +53,13 @@ function readName(buf: Uint8Array, offset: number): { name: string; end: number 
     // Questions are not compressed in practice; refusing pointers here keeps parsing linear.
     if (len & 0xc0) throw new WireError('compressed or unknown label in the question');
     if (pos + 1 + len > buf.length) throw new WireError('label runs past the end');
-    total += len + 1;
-    if (total > 255) throw new WireError('name longer than 255 bytes');
-    let label = '';
-    for (let i = pos + 1; i <= pos + len; i++) {
-      let c = buf[i]!;
-      if (c >= 65 && c <= 90) c += 32;
-      label += String.fromCharCode(c);
-    }
-    labels.push(label);
+    if (pos - offset + len + 1 > 255) throw new WireError('name longer than 255 bytes');
+    // One latin1 decode per label: bytes map to code points one to one.
+    const label = String.fromCharCode.apply(null, buf.subarray(pos + 1, pos + 1 + len) as unknown as number[]);
+    name = name ? `${name}.${label}` : label;
     pos += 1 + len;
   }
-  return { name: labels.join('.'), end: pos + 1 };
+  return { name: name.toLowerCase(), end: pos + 1 };
 }
 
 const u16 = (buf: Uint8Array, o: number) => (buf[o]! << 8) | buf[o + 1]!;
