@@ -38,7 +38,7 @@ process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
 async function startPrintingPort(args: string[]): Promise<number> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
-  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
   return Number(line);
 }
 
