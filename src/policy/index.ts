@@ -8,3 +8,4 @@ export * from './resolve.js';
 export * from './plist.js';
 export * from './graph.js';
 export * from './specfile.js';
+export * from './xml.js';
