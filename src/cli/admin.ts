@@ -6,7 +6,7 @@ import { databaseUrl } from './serve.js';
 
 // Operator commands: they work on the database directly, as whoever runs them owns it.
 
-async function withStorage<T>(db: string | undefined, work: (storage: Storage) => Promise<T>): Promise<T> {
+export async function withStorage<T>(db: string | undefined, work: (storage: Storage) => Promise<T>): Promise<T> {
   const storage = await openStorage(databaseUrl(db));
   try {
     return await work(storage);
@@ -16,7 +16,7 @@ async function withStorage<T>(db: string | undefined, work: (storage: Storage) =
 }
 
 /** The tenant named by --tenant, or the only one there is. */
-async function tenantId(storage: Storage, flag: string | undefined): Promise<string> {
+export async function tenantId(storage: Storage, flag: string | undefined): Promise<string> {
   const tenants = await storage.listTenants();
   if (flag) {
     const tenant = tenants.find((t) => t.id === flag || t.name === flag);

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { AGENT_VERSION } from '../agent/index.js';
 import { apiTokenCreateCommand, enrollmentTokenCreateCommand, resetPasswordCommand, tenantCreateCommand, tenantListCommand } from './admin.js';
+import { explainCommand, exportCommand, lintCommand } from './policy.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
 
@@ -61,6 +62,32 @@ export function program(): Command {
     .option('--tenant <id-or-name>', 'needed when there are several tenants')
     .addOption(dbOption())
     .action(enrollmentTokenCreateCommand);
+
+  const policy = cli.command('policy').description('app-configuration policies: lint, export, explain');
+  policy
+    .command('lint')
+    .description('check policy files (Bulwark JSON, Microsoft Graph JSON or plist XML); exits 1 on any error')
+    .argument('<files...>')
+    .action((files: string[]) => {
+      process.exitCode = lintCommand(files);
+    });
+  policy
+    .command('export')
+    .description('write a policy file as Microsoft Graph JSON, an AppConfig specfile or an Apple plist')
+    .argument('<file>')
+    .addOption(new Option('--format <format>', 'output format').choices(['graph', 'appconfig', 'plist']).makeOptionMandatory())
+    .option('--bundle-id <id>', 'bundle id written into the AppConfig specfile')
+    .action((file: string, flags: { format: string; bundleId?: string }) => {
+      process.exitCode = exportCommand(file, flags);
+    });
+  policy
+    .command('explain')
+    .description("a device's effective configuration with the provenance of every value, conflicts and warnings")
+    .requiredOption('--device <id>')
+    .option('--tenant <id-or-name>', 'needed when there are several tenants')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'plist']).default('table'))
+    .addOption(dbOption())
+    .action(explainCommand);
 
   return cli;
 }

@@ -1,10 +1,8 @@
-import type { ConfigValue } from '../protocol/index.js';
+import type { ConfigValue, MdmValueType, PolicyChannel } from '../protocol/index.js';
 
-/** The value type an admin picks for a key in an MDM configuration designer. */
-export type MdmValueType = 'String' | 'Integer' | 'Boolean' | 'Real' | 'Token';
 /** What the agent works with once a value is parsed. */
 export type ValueKind = 'boolean' | 'integer' | 'string';
-export type Channel = 'mdm' | 'mam';
+export type Channel = PolicyChannel;
 
 /** The facts a default may depend on. */
 export interface KeyContext {
@@ -19,9 +17,13 @@ export interface KeySpec {
   kind: ValueKind;
   /** Undefined: the key is absent unless a policy sets it. */
   defaultValue: (ctx: KeyContext) => ConfigValue | undefined;
-  /** For integer keys with a closed set of values. */
-  allowed?: readonly number[];
+  /** For integer keys with a closed set of values, each with what it means. */
+  allowed?: ReadonlyArray<{ value: number; label: string }>;
   channels: readonly Channel[];
+  /** Part of network protection: only one channel (MDM or MAM) may set these for a device. */
+  networkProtection?: boolean;
+  /** Short title for forms (portal, AppConfig specfile). */
+  label: string;
   description: string;
 }
 
@@ -33,6 +35,7 @@ const always = (value: ConfigValue) => () => value;
 export const KEY_CATALOG: readonly KeySpec[] = [
   {
     key: 'WebProtection',
+    label: 'Web protection',
     mdmType: 'String',
     kind: 'boolean',
     defaultValue: always(true),
@@ -41,6 +44,8 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'DefenderNetworkProtectionEnable',
+    label: 'Network protection',
+    networkProtection: true,
     mdmType: 'String',
     kind: 'boolean',
     defaultValue: always(true),
@@ -49,15 +54,23 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'DefenderOpenNetworkDetection',
+    label: 'Open network detection',
+    networkProtection: true,
     mdmType: 'Integer',
     kind: 'integer',
     defaultValue: always(2),
-    allowed: [0, 1, 2],
+    allowed: [
+      { value: 0, label: 'Disabled' },
+      { value: 1, label: 'Audit (portal only)' },
+      { value: 2, label: 'Enabled' },
+    ],
     channels: both,
     description: 'open Wi-Fi detection: 0 off, 1 audit (portal only, user sees nothing), 2 on (user is told)',
   },
   {
     key: 'DefenderEndUserTrustFlowEnable',
+    label: 'User may trust networks',
+    networkProtection: true,
     mdmType: 'String',
     kind: 'boolean',
     defaultValue: always(false),
@@ -66,6 +79,8 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'DefenderNetworkProtectionAutoRemediation',
+    label: 'Network alert auto-remediation',
+    networkProtection: true,
     mdmType: 'String',
     kind: 'boolean',
     defaultValue: always(true),
@@ -74,6 +89,8 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'DefenderNetworkProtectionPrivacy',
+    label: 'Network protection privacy',
+    networkProtection: true,
     mdmType: 'String',
     kind: 'boolean',
     defaultValue: always(true),
@@ -82,6 +99,7 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'DefenderExcludeURLInReport',
+    label: 'Exclude URL from phishing reports',
     mdmType: 'Boolean',
     kind: 'boolean',
     defaultValue: always(false),
@@ -90,6 +108,7 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'DefenderOptionalVPN',
+    label: 'Optional VPN at onboarding',
     mdmType: 'Boolean',
     kind: 'boolean',
     defaultValue: always(false),
@@ -98,6 +117,7 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'DefenderTVMPrivacyMode',
+    label: 'App inventory privacy mode',
     mdmType: 'String',
     kind: 'boolean',
     // Privacy by default where the organisation does not own the device outright.
@@ -107,6 +127,7 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'DisableSignOut',
+    label: 'Disable sign-out',
     mdmType: 'String',
     kind: 'boolean',
     defaultValue: always(false),
@@ -115,6 +136,7 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'DefenderDeviceTag',
+    label: 'Device tag',
     mdmType: 'String',
     kind: 'string',
     defaultValue: () => undefined,
@@ -123,6 +145,7 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'SuppressOSUpdateNotification',
+    label: 'Suppress OS update notifications',
     mdmType: 'String',
     kind: 'boolean',
     defaultValue: always(false),
@@ -131,6 +154,7 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'DefenderFeedbackData',
+    label: 'In-app feedback',
     mdmType: 'Boolean',
     kind: 'boolean',
     defaultValue: (ctx) => !ctx.governmentTenant,
@@ -139,6 +163,7 @@ export const KEY_CATALOG: readonly KeySpec[] = [
   },
   {
     key: 'issupervised',
+    label: 'Device is supervised',
     mdmType: 'Token',
     kind: 'boolean',
     defaultValue: () => undefined,

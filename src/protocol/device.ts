@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Management, Platform, TunnelState } from './enums.js';
 
-const Version = z.string().regex(/^\d{1,4}(\.\d{1,4}){0,3}$/, 'a dotted version such as 17.4.1');
+export const Version = z.string().regex(/^\d{1,4}(\.\d{1,4}){0,3}$/, 'a dotted version such as 17.4.1');
 const Account = z.string().trim().min(3).max(320);
 
 /** What the device says about itself at enrollment. */

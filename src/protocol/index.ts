@@ -4,3 +4,4 @@ export * from './device.js';
 export * from './admin.js';
 export * from './reports.js';
 export * from './indicators.js';
+export * from './policies.js';

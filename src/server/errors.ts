@@ -21,6 +21,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Every problem found, for bodies with several (e.g. each key of a policy). */
+    readonly issues?: Array<{ path: string; message: string }>,
   ) {
     super(message);
     this.status = STATUS[code];

@@ -10,15 +10,37 @@ export type AdminPrincipal = Extract<Principal, { kind: 'admin' }>;
 export type DevicePrincipal = Extract<Principal, { kind: 'device' }>;
 
 /** Everything an admin can do through the API, as `resource:verb`. */
-export type Action = 'devices:read' | 'devices:write' | 'api-tokens:read' | 'api-tokens:write' | 'enrollment-tokens:read' | 'enrollment-tokens:write';
+export type Action =
+  | 'devices:read'
+  | 'devices:write'
+  | 'api-tokens:read'
+  | 'api-tokens:write'
+  | 'enrollment-tokens:read'
+  | 'enrollment-tokens:write'
+  | 'groups:read'
+  | 'groups:write'
+  | 'policies:read'
+  | 'policies:write';
 
 /**
  * The whole authorization policy in one table: analysts read, admins read and write.
  * Tenancy is not decided here: every store call is scoped by the principal's tenant.
  */
 const POLICY: Record<AdminRole, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['devices:read', 'devices:write', 'api-tokens:read', 'api-tokens:write', 'enrollment-tokens:read', 'enrollment-tokens:write']),
-  analyst: new Set<Action>(['devices:read', 'api-tokens:read', 'enrollment-tokens:read']),
+  admin: new Set<Action>([
+    'devices:read',
+    'devices:write',
+    'api-tokens:read',
+    'api-tokens:write',
+    'enrollment-tokens:read',
+    'enrollment-tokens:write',
+    'groups:read',
+    'groups:write',
+    'policies:read',
+    'policies:write',
+  ]),
+  // Reading covers the what-if preview and effective configurations: they change nothing.
+  analyst: new Set<Action>(['devices:read', 'api-tokens:read', 'enrollment-tokens:read', 'groups:read', 'policies:read']),
 };
 
 export function can(role: AdminRole, action: Action): boolean {

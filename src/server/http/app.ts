@@ -2,16 +2,29 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { ApiErrorBody, ErrorCode } from '../../protocol/index.js';
+import type {
+  ApiErrorBody,
+  AppConfigPolicyInput,
+  AppConfigPolicyView,
+  AppProtectionPolicyInput,
+  AppProtectionPolicyView,
+  CompliancePolicyInput,
+  CompliancePolicyView,
+  ErrorCode,
+} from '../../protocol/index.js';
 import type { Principal } from '../auth/authz.js';
 import { ApiError } from '../errors.js';
 import { AuthService, type Clock } from '../services/auth.js';
+import { ConfigService } from '../services/config.js';
 import { DeviceService } from '../services/devices.js';
+import { GroupService } from '../services/groups.js';
+import { APP_CONFIG, APP_PROTECTION, COMPLIANCE, PolicyService } from '../services/policies.js';
 import { EnrollmentTokenService } from '../services/provisioning.js';
 import type { Storage } from '../storage/storage.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { deviceApiRoutes } from './routes/device-api.js';
+import { policyRoutes } from './routes/policies.js';
 import { systemRoutes } from './routes/system.js';
 
 export const API_VERSION = '1.0.0';
@@ -20,6 +33,11 @@ export interface Services {
   auth: AuthService;
   devices: DeviceService;
   enrollmentTokens: EnrollmentTokenService;
+  groups: GroupService;
+  appConfigPolicies: PolicyService<AppConfigPolicyInput, AppConfigPolicyView>;
+  appProtectionPolicies: PolicyService<AppProtectionPolicyInput, AppProtectionPolicyView>;
+  compliancePolicies: PolicyService<CompliancePolicyInput, CompliancePolicyView>;
+  config: ConfigService;
 }
 
 export interface AppOptions {
@@ -56,6 +74,11 @@ export function createServices(storage: Storage, clock: Clock = systemClock): Se
     auth: new AuthService(storage, clock),
     devices: new DeviceService(storage, clock),
     enrollmentTokens: new EnrollmentTokenService(storage, clock),
+    groups: new GroupService(storage, clock),
+    appConfigPolicies: new PolicyService(storage, clock, APP_CONFIG),
+    appProtectionPolicies: new PolicyService(storage, clock, APP_PROTECTION),
+    compliancePolicies: new PolicyService(storage, clock, COMPLIANCE),
+    config: new ConfigService(storage),
   };
 }
 
@@ -75,7 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     let status: number;
     if (err instanceof ApiError) {
       status = err.status;
-      body = { error: { code: err.code, message: err.message } };
+      body = { error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } };
     } else if (hasZodFastifySchemaValidationErrors(err)) {
       status = 400;
       // The provider's issue type does not resolve through its d.ts; its shape is Ajv-like.
@@ -120,5 +143,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(deviceApiRoutes, { prefix: '/api/v1/device', services });
   await app.register(authRoutes, { prefix: '/api/v1', services, secureCookies: options.secureCookies ?? false });
   await app.register(adminRoutes, { prefix: '/api/v1', services });
+  await app.register(policyRoutes, { prefix: '/api/v1', services });
   return app;
 }

@@ -91,7 +91,7 @@ export class DeviceService {
       protection: input.protection,
       configVersion: input.configVersion,
     });
-    return { serverTime: now.toISOString(), config: effectiveConfig(device, tenant), statusIntervalSeconds: STATUS_INTERVAL_SECONDS };
+    return { serverTime: now.toISOString(), config: await effectiveConfig(this.store, device, tenant), statusIntervalSeconds: STATUS_INTERVAL_SECONDS };
   }
 
   async listDevices(principal: Principal, query: DeviceListQuery): Promise<DeviceList> {

@@ -35,6 +35,8 @@ export interface DeviceStore {
   /** Newest enrolment first; `after` continues from a previous page. */
   listDevices(tenantId: string, filter: DeviceFilter, limit: number, after?: { enrolledAt: string; id: string }): Promise<DevicePage>;
   recordHeartbeat(tenantId: string, id: string, update: HeartbeatUpdate): Promise<void>;
+  /** The ids among `ids` that are devices of this tenant. */
+  existingDeviceIds(tenantId: string, ids: readonly string[]): Promise<Set<string>>;
 }
 
 function toDevice(r: DeviceTable): StoredDevice {
@@ -113,6 +115,7 @@ export function deviceStore(db: Kysely<Database>): DeviceStore {
       const last = items[items.length - 1];
       return { items, total: Number(total), next: rows.length > limit && last ? { enrolledAt: last.enrolledAt, id: last.id } : null };
     },
+    existingDeviceIds: (tenantId, ids) => existingDeviceIds(db, tenantId, ids),
     async recordHeartbeat(tenantId, id, u) {
       await db
         .updateTable('devices')
@@ -129,4 +132,15 @@ export function deviceStore(db: Kysely<Database>): DeviceStore {
         .execute();
     },
   };
+}
+
+/** The ids among `ids` that are devices of this tenant. */
+export async function existingDeviceIds(db: Kysely<Database>, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  // Chunks keep the parameter count under every driver's limit.
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('devices').select('id').where('tenant_id', '=', tenantId).where('id', 'in', ids.slice(i, i + 500)).execute();
+    rows.forEach((r) => found.add(r.id));
+  }
+  return found;
 }

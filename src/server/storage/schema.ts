@@ -71,6 +71,33 @@ export interface DeviceTable {
   config_version: string | null;
 }
 
+export interface GroupTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string;
+  /** JSON array of lower-case UPNs. */
+  users: string;
+  /** JSON array of device ids. */
+  devices: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PolicyTable {
+  id: string;
+  tenant_id: string;
+  /** app_config, app_protection or compliance. */
+  kind: string;
+  name: string;
+  /** JSON of the kind's fields (settings, levels...), validated before it is stored. */
+  body: string;
+  /** JSON Assignment. */
+  assignment: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   admins: AdminTable;
@@ -78,4 +105,6 @@ export interface Database {
   api_tokens: ApiTokenTable;
   enrollment_tokens: EnrollmentTokenTable;
   devices: DeviceTable;
+  groups: GroupTable;
+  policies: PolicyTable;
 }

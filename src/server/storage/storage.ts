@@ -3,11 +3,13 @@ import { adminStore, type AdminStore } from './admins.js';
 import { credentialStore, type CredentialStore } from './credentials.js';
 import { openDatabase, type Dialect } from './db.js';
 import { deviceStore, type DeviceStore } from './devices.js';
+import { groupStore, type GroupStore } from './groups.js';
 import { migrateToLatest } from './migrate.js';
+import { policyStore, type PolicyStore } from './policies.js';
 import { tenantStore, type TenantStore } from './tenants.js';
 
 /** Everything the server keeps, as small per-role stores combined into one. */
-export type Storage = TenantStore & AdminStore & CredentialStore & DeviceStore & {
+export type Storage = TenantStore & AdminStore & CredentialStore & DeviceStore & GroupStore & PolicyStore & {
   dialect: Dialect;
   location: string;
   /** Runs `work` in one transaction: all of it is stored, or none. */
@@ -17,7 +19,7 @@ export type Storage = TenantStore & AdminStore & CredentialStore & DeviceStore &
 };
 
 function stores(db: Parameters<typeof tenantStore>[0]) {
-  return { ...tenantStore(db), ...adminStore(db), ...credentialStore(db), ...deviceStore(db) };
+  return { ...tenantStore(db), ...adminStore(db), ...credentialStore(db), ...deviceStore(db), ...groupStore(db), ...policyStore(db) };
 }
 
 /** Opens the database at `url`, migrates it to the latest schema and returns the stores. */
