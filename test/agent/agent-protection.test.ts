@@ -61,7 +61,8 @@ describe('network protection in the agent', () => {
     expect((await r.agent.view()).alerts).toMatchObject([{ kind: 'rogue_network' }]);
     r.device.network = { ssid: 'Corp', security: 'wpa2' };
     await r.agent.networkChanged();
-    expect(ofType(r, 'remediated')).toMatchObject([{ remediates: 'rogue_network', how: 'left_network', subject: ofType(r, 'rogue_network')[0]!.subject }]);
+    const subject = r.server.reportsOf(r.agent.deviceId!).flatMap((x) => (x.type === 'rogue_network' ? [x.subject] : []))[0];
+    expect(ofType(r, 'remediated')).toMatchObject([{ remediates: 'rogue_network', how: 'left_network', subject }]);
     expect((await r.agent.view()).alerts).toEqual([]);
   });
 
