@@ -15,3 +15,5 @@ export * from './rogue-network.js';
 export * from './open-network.js';
 export * from './drafts.js';
 export * from './ids.js';
+export * from './scenario.js';
+export * from './scenario-runner.js';
