@@ -130,3 +130,24 @@ describe('desktop facts', () => {
     expect(osVersionOf('NAME=Arch\n')).toBe('0');
   });
 });
+
+describe('the agent on this Linux machine', () => {
+  it('enrolls, sees the system roots and reports the non-public ones without their subjects', async () => {
+    const { Agent } = await import('../../src/agent/index.js');
+    const { linuxDesktopAdapter } = await import('../../src/frontends/linux/desktop-adapter.js');
+    const { FakeDeviceServer } = await import('../helpers/fake-device-server.js');
+    const server = new FakeDeviceServer();
+    const notices: string[] = [];
+    const adapter = linuxDesktopAdapter({ serverUrl: 'http://fake.test', dataDir: path.join(tmp(), 'agent'), http: server, notify: (n) => notices.push(n.kind) });
+    const agent = new Agent({ adapter, serverUrl: 'http://fake.test', enrollmentToken: 'bwe_x' });
+    await agent.appOpened();
+    const roots = await adapter.certificates!.trustedRoots();
+    const flagged = roots.filter((r) => r.origin !== 'public' && r.origin !== 'mdm');
+    const reported = server.reportsOf(agent.deviceId!).filter((r) => r.type === 'suspicious_certificate');
+    expect(reported).toHaveLength(flagged.length);
+    expect(notices.filter((k) => k === 'suspicious_certificate')).toHaveLength(flagged.length);
+    const wire = server.requests.map((q) => q.body ?? '').join('\n');
+    for (const root of flagged) expect(wire).not.toContain(root.subject);
+    expect(await adapter.storage.get('bulwark.outbox')).toContain('"entries":[]');
+  });
+});
