@@ -3,9 +3,11 @@ import {
   ApiErrorBody,
   EnrollResponse,
   HeartbeatResponse,
+  ReportBatchResult,
   type EnrollRequest,
   type ErrorCode,
   type HeartbeatRequest,
+  type ReportBatch,
 } from '../protocol/index.js';
 import type { HttpTransport } from './adapter.js';
 
@@ -33,6 +35,11 @@ export class DeviceApi {
 
   heartbeat(deviceSecret: string, body: HeartbeatRequest) {
     return this.post('/api/v1/device/heartbeat', body, HeartbeatResponse, deviceSecret);
+  }
+
+  /** Delivers a batch of reports; the server stores it all or nothing and drops replays by id. */
+  sendReports(deviceSecret: string, body: ReportBatch) {
+    return this.post('/api/v1/device/events', body, ReportBatchResult, deviceSecret);
   }
 
   private async post<T extends z.ZodType>(path: string, body: unknown, schema: T, bearer?: string): Promise<z.infer<T>> {

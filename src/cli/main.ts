@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { AGENT_VERSION } from '../agent/index.js';
+import { AGENT_VERSION, scenarioJsonSchema } from '../agent/index.js';
 import { apiTokenCreateCommand, enrollmentTokenCreateCommand, resetPasswordCommand, tenantCreateCommand, tenantListCommand } from './admin.js';
 import { explainCommand, exportCommand, lintCommand } from './policy.js';
 import { serveCommand } from './serve.js';
@@ -21,14 +21,23 @@ export function program(): Command {
 
   cli
     .command('simulate')
-    .description('enroll simulated iOS devices against a server and send heartbeats')
+    .description('enroll simulated iOS devices and send heartbeats, or play a scenario (--scenario) on virtual time')
     .requiredOption('--server <url>', 'server URL, e.g. http://127.0.0.1:8080')
     .requiredOption('--token <token>', 'device enrollment token (bwe_…)')
     .option('--devices <n>', 'how many devices', '10')
     .option('--seed <n>', 'seed of the fleet mix (same seed, same fleet)', '1')
     .option('--concurrency <n>', 'devices talking to the server at once', '8')
+    .option('--scenario <file>', 'play a JSON scenario (docs/scenario.schema.json) instead of a fleet')
+    .option('--json', 'with --scenario: print the outcome as JSON')
     .action(async (flags: Parameters<typeof simulateCommand>[0]) => {
       process.exitCode = await simulateCommand(flags);
+    });
+
+  cli
+    .command('scenario-schema')
+    .description('print the JSON Schema of simulation scenarios')
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     });
 
   const admin = cli.command('admin').description('console accounts');

@@ -1,4 +1,5 @@
-import { Agent, DeviceApiError, SimulatedIosDevice, simulatedFleet } from '../agent/index.js';
+import { readFile } from 'node:fs/promises';
+import { Agent, DeviceApiError, SimulatedIosDevice, parseScenario, runScenario, simulatedFleet, type ScenarioOutcome } from '../agent/index.js';
 import { fetchTransport } from '../frontends/fetch-transport.js';
 import { progress } from './progress.js';
 
@@ -8,6 +9,8 @@ export interface SimulateFlags {
   devices: string;
   seed: string;
   concurrency: string;
+  scenario?: string;
+  json?: boolean;
 }
 
 function positiveInt(name: string, value: string, max: number): number {
@@ -18,6 +21,7 @@ function positiveInt(name: string, value: string, max: number): number {
 
 /** Enrolls N simulated iOS devices against a server and sends each a heartbeat (an app open). */
 export async function simulateCommand(flags: SimulateFlags): Promise<number> {
+  if (flags.scenario !== undefined) return scenarioCommand(flags.scenario, flags);
   const count = positiveInt('devices', flags.devices, 1_000_000);
   const concurrency = positiveInt('concurrency', flags.concurrency, 256);
   const seed = Number(flags.seed);
@@ -57,4 +61,34 @@ export async function simulateCommand(flags: SimulateFlags): Promise<number> {
   out.write(`  enrolled:   ${enrolled}\n  heartbeats: ${heartbeats}\n`);
   for (const [code, n] of refused) out.write(`  failed (${code}): ${n}\n`);
   return refused.size > 0 ? 1 : 0;
+}
+
+async function scenarioCommand(file: string, flags: SimulateFlags): Promise<number> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read scenario ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const scenario = parseScenario(json);
+  const out = process.stdout;
+  const outcome = await runScenario(scenario, {
+    serverUrl: flags.server,
+    enrollmentToken: flags.token,
+    transport: fetchTransport(),
+    ...(flags.json ? {} : { log: (line: string) => out.write(`  ${line}\n`) }),
+  });
+  out.write(flags.json ? `${JSON.stringify(outcome, null, 2)}\n` : summary(outcome));
+  return outcome.mismatches.length > 0 ? 1 : 0;
+}
+
+function summary(outcome: ScenarioOutcome): string {
+  const counts = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k}=${n}`).join(' ') || '-';
+  const lines = [`Scenario "${outcome.name}": ${(outcome.virtualDurationMs / 3_600_000).toFixed(1)} h of virtual time`];
+  for (const d of outcome.devices) {
+    lines.push(`  ${d.id} (${d.deviceId ?? 'not enrolled'})`, `    delivered: ${counts(d.delivered)}`, `    notices:   ${counts(d.notices)}`, `    pending:   ${d.pending}`);
+    for (const r of d.refused) lines.push(`    refused:   ${r}`);
+  }
+  lines.push(outcome.mismatches.length === 0 ? 'All expectations held.' : `Expectations not met:\n${outcome.mismatches.map((m) => `  ${m}`).join('\n')}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -71,10 +71,25 @@ export const HeartbeatRequest = z.object({
 });
 export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
 
+/** Tenant and MDM facts the app-inventory gate needs (DESIGN.md 2.6). */
+export const InventorySettings = z.object({
+  /** Tenant setting "app sync for iOS". */
+  appSync: z.boolean(),
+  /** Tenant setting "send full app inventory on personally owned devices". */
+  fullInventoryOnPersonal: z.boolean(),
+  /** Device ownership as the MDM records it. */
+  ownership: z.enum(['corporate', 'personal']),
+});
+export type InventorySettings = z.infer<typeof InventorySettings>;
+
 export const HeartbeatResponse = z.object({
   serverTime: z.string(),
   config: EffectiveConfig,
   /** How often to send background status while the tunnel is connected. */
   statusIntervalSeconds: z.number().int().positive(),
+  /** Optional: absent means app sync is off, so only the OS version is reported. */
+  inventory: InventorySettings.optional(),
+  /** Optional: the newest OS release for this device, for the device health card. */
+  latestOsVersion: Version.optional(),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
