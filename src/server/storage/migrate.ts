@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001_initial.js';
+import * as secops from './migrations/0003_secops.js';
 
 // Migrations are listed in code, not read from a folder, so they ship inside any bundle.
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
+  '0003_secops': secops,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -5,9 +5,28 @@ import { openDatabase, type Dialect } from './db.js';
 import { deviceStore, type DeviceStore } from './devices.js';
 import { migrateToLatest } from './migrate.js';
 import { tenantStore, type TenantStore } from './tenants.js';
+import { alertStore, type AlertStore } from './alerts.js';
+import { indicatorStore, type IndicatorStore } from './indicators.js';
+import { reportStore, type ReportStore } from './reports.js';
+import { deviceSecurityStore, type DeviceSecurityStore } from './security.js';
+import { tagStore, type TagStore } from './tags.js';
+import { timelineStore, type TimelineStore } from './timeline.js';
+import { vulnerabilityDataStore, type VulnerabilityDataStore } from './vulnerabilities.js';
+import { webhookStore, type WebhookStore } from './webhooks.js';
 
 /** Everything the server keeps, as small per-role stores combined into one. */
-export type Storage = TenantStore & AdminStore & CredentialStore & DeviceStore & {
+export type Storage = TenantStore &
+  AdminStore &
+  CredentialStore &
+  DeviceStore &
+  ReportStore &
+  TimelineStore &
+  AlertStore &
+  DeviceSecurityStore &
+  TagStore &
+  IndicatorStore &
+  VulnerabilityDataStore &
+  WebhookStore & {
   dialect: Dialect;
   location: string;
   /** Runs `work` in one transaction: all of it is stored, or none. */
@@ -17,7 +36,20 @@ export type Storage = TenantStore & AdminStore & CredentialStore & DeviceStore &
 };
 
 function stores(db: Parameters<typeof tenantStore>[0]) {
-  return { ...tenantStore(db), ...adminStore(db), ...credentialStore(db), ...deviceStore(db) };
+  return {
+    ...tenantStore(db),
+    ...adminStore(db),
+    ...credentialStore(db),
+    ...deviceStore(db),
+    ...reportStore(db),
+    ...timelineStore(db),
+    ...alertStore(db),
+    ...deviceSecurityStore(db),
+    ...tagStore(db),
+    ...indicatorStore(db),
+    ...vulnerabilityDataStore(db),
+    ...webhookStore(db),
+  };
 }
 
 /** Opens the database at `url`, migrates it to the latest schema and returns the stores. */
