@@ -10,15 +10,49 @@ export type AdminPrincipal = Extract<Principal, { kind: 'admin' }>;
 export type DevicePrincipal = Extract<Principal, { kind: 'device' }>;
 
 /** Everything an admin can do through the API, as `resource:verb`. */
-export type Action = 'devices:read' | 'devices:write' | 'api-tokens:read' | 'api-tokens:write' | 'enrollment-tokens:read' | 'enrollment-tokens:write';
+export type Action =
+  | 'devices:read'
+  | 'devices:write'
+  | 'devices:tag'
+  | 'api-tokens:read'
+  | 'api-tokens:write'
+  | 'enrollment-tokens:read'
+  | 'enrollment-tokens:write'
+  | 'alerts:read'
+  | 'alerts:triage'
+  | 'indicators:read'
+  | 'indicators:write'
+  | 'vulnerabilities:read'
+  | 'compliance:read'
+  | 'access:evaluate'
+  | 'webhooks:read'
+  | 'webhooks:write'
+  | 'settings:read'
+  | 'settings:write';
+
+const READS: Action[] = [
+  'devices:read',
+  'api-tokens:read',
+  'enrollment-tokens:read',
+  'alerts:read',
+  'indicators:read',
+  'vulnerabilities:read',
+  'compliance:read',
+  'access:evaluate',
+  'webhooks:read',
+  'settings:read',
+];
 
 /**
- * The whole authorization policy in one table: analysts read, admins read and write.
- * Tenancy is not decided here: every store call is scoped by the principal's tenant.
+ * The whole authorization policy in one table. Analysts read everything and triage alerts
+ * (status, assignment, classification, comments): that is a SOC analyst's daily work and it
+ * changes no protection. Everything that changes what devices enforce or where data goes
+ * (indicators, tags, settings, webhooks, tokens) is for admins. Tenancy is not decided here:
+ * every store call is scoped by the principal's tenant.
  */
 const POLICY: Record<AdminRole, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['devices:read', 'devices:write', 'api-tokens:read', 'api-tokens:write', 'enrollment-tokens:read', 'enrollment-tokens:write']),
-  analyst: new Set<Action>(['devices:read', 'api-tokens:read', 'enrollment-tokens:read']),
+  admin: new Set<Action>([...READS, 'devices:write', 'devices:tag', 'api-tokens:write', 'enrollment-tokens:write', 'alerts:triage', 'indicators:write', 'webhooks:write', 'settings:write']),
+  analyst: new Set<Action>([...READS, 'alerts:triage']),
 };
 
 export function can(role: AdminRole, action: Action): boolean {

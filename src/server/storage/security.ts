@@ -35,6 +35,8 @@ export interface DeviceSecurityStore {
   saveInventory(tenantId: string, deviceId: string, inv: { apps: AppEntry[] | null; appScope: 'none' | 'managed' | 'full'; at: string }): Promise<void>;
   /** Every device of the tenant with its posture, in one query (for in-memory indexes). */
   securitySummaries(tenantId: string, deviceId?: string): Promise<SecuritySummary[]>;
+  /** Risk levels of some devices (absent ones are Secured). */
+  riskLevelsOf(tenantId: string, deviceIds: readonly string[]): Promise<Map<string, RiskLevel>>;
   /** Devices with an app inventory, for fleet views. */
   inventories(tenantId: string): Promise<Array<{ deviceId: string; apps: AppEntry[] | null; appScope: string | null }>>;
 }
@@ -116,6 +118,13 @@ export function deviceSecurityStore(db: Kysely<Database>): DeviceSecurityStore {
         lastSeenAt: r.last_seen_at,
         enrolledAt: r.enrolled_at,
       }));
+    },
+    async riskLevelsOf(tenantId, deviceIds) {
+      const levels = new Map<string, RiskLevel>(deviceIds.map((id) => [id, 'Secured']));
+      if (deviceIds.length === 0) return levels;
+      const rows = await db.selectFrom('device_security').select(['device_id', 'risk_level']).where('tenant_id', '=', tenantId).where('device_id', 'in', deviceIds).execute();
+      for (const r of rows) levels.set(r.device_id, r.risk_level as RiskLevel);
+      return levels;
     },
     async inventories(tenantId) {
       const rows = await db.selectFrom('device_security').select(['device_id', 'apps', 'app_scope']).where('tenant_id', '=', tenantId).where('apps', 'is not', null).execute();
