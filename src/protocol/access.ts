@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { RiskLevel } from './risk.js';
 
-/** Intune's threat-level names (`managedAppDeviceThreatLevel`, `deviceThreatProtectionLevel`). */
-export const ThreatLevel = z.enum(['secured', 'low', 'medium', 'high']);
-export type ThreatLevel = z.infer<typeof ThreatLevel>;
-
 export const AccessDecisionValue = z.enum(['allow', 'block', 'wipe']);
 export type AccessDecisionValue = z.infer<typeof AccessDecisionValue>;
 

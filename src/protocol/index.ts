@@ -11,3 +11,4 @@ export * from './tags.js';
 export * from './access.js';
 export * from './vulnerabilities.js';
 export * from './webhooks.js';
+export * from './indicator-import.js';

@@ -6,12 +6,24 @@ import type { ApiErrorBody, ErrorCode } from '../../protocol/index.js';
 import type { Principal } from '../auth/authz.js';
 import { ApiError } from '../errors.js';
 import { AuthService, type Clock } from '../services/auth.js';
+import { AccessService } from '../services/access.js';
+import { AlertService } from '../services/alerts.js';
 import { DeviceService } from '../services/devices.js';
+import { IndicatorService } from '../services/indicators.js';
+import { IngestionService } from '../services/ingestion.js';
+import { noPolicies, type PolicySource } from '../services/policy-source.js';
+import { PostureIndex } from '../services/posture-index.js';
 import { EnrollmentTokenService } from '../services/provisioning.js';
+import { SecOpsEvents } from '../services/secops-events.js';
+import { SettingsService } from '../services/settings.js';
+import { TagService } from '../services/tags.js';
+import { VulnerabilityService } from '../services/vulnerabilities.js';
+import { DEFAULT_RETRY, WebhookService, type RetryPolicy } from '../services/webhooks.js';
 import type { Storage } from '../storage/storage.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { deviceApiRoutes } from './routes/device-api.js';
+import { secopsRoutes } from './routes/secops.js';
 import { systemRoutes } from './routes/system.js';
 
 export const API_VERSION = '1.0.0';
@@ -20,6 +32,14 @@ export interface Services {
   auth: AuthService;
   devices: DeviceService;
   enrollmentTokens: EnrollmentTokenService;
+  ingestion: IngestionService;
+  alerts: AlertService;
+  tags: TagService;
+  indicators: IndicatorService;
+  vulnerabilities: VulnerabilityService;
+  access: AccessService;
+  webhooks: WebhookService;
+  settings: SettingsService;
 }
 
 export interface AppOptions {
@@ -29,11 +49,18 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Mark the session cookie Secure (behind TLS). */
   secureCookies?: boolean;
+  /** Compliance and app protection policies; none assigned without it. */
+  policies?: PolicySource;
+  /** Webhook retry timing (tests shorten it). */
+  webhookRetry?: RetryPolicy;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+  }
+  interface FastifyInstance {
+    services: Services;
   }
 }
 
@@ -51,11 +78,33 @@ function codeForStatus(status: number): ErrorCode {
   return status < 500 ? 'validation_failed' : 'internal';
 }
 
-export function createServices(storage: Storage, clock: Clock = systemClock): Services {
+export interface ServiceOptions {
+  clock?: Clock;
+  policies?: PolicySource;
+  webhookRetry?: RetryPolicy;
+  /** Where background failures (webhook delivery, compliance refresh) are reported. */
+  log?: (err: unknown) => void;
+}
+
+export function createServices(storage: Storage, options: ServiceOptions = {}): Services {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? (() => undefined);
+  const events = new SecOpsEvents();
+  const index = new PostureIndex(storage, events);
+  const devices = new DeviceService(storage, clock, events);
+  const access = new AccessService(storage, clock, index, options.policies ?? noPolicies, events, log);
   return {
     auth: new AuthService(storage, clock),
-    devices: new DeviceService(storage, clock),
+    devices,
     enrollmentTokens: new EnrollmentTokenService(storage, clock),
+    ingestion: new IngestionService(storage, clock, events),
+    alerts: new AlertService(storage, clock, events),
+    tags: new TagService(storage, devices),
+    indicators: new IndicatorService(storage, clock),
+    vulnerabilities: new VulnerabilityService(storage, clock),
+    access,
+    webhooks: new WebhookService(storage, clock, events, options.webhookRetry ?? DEFAULT_RETRY, log),
+    settings: new SettingsService(storage, (tenantId) => access.forgetSettings(tenantId)),
   };
 }
 
@@ -115,10 +164,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  const services = createServices(options.storage, options.clock);
+  const services = createServices(options.storage, {
+    clock: options.clock,
+    policies: options.policies,
+    webhookRetry: options.webhookRetry,
+    log: (err) => app.log.error({ err }, 'background work failed'),
+  });
+  app.decorate('services', services);
+  app.addHook('onClose', () => services.webhooks.close());
   await app.register(systemRoutes, { storage: options.storage });
   await app.register(deviceApiRoutes, { prefix: '/api/v1/device', services });
   await app.register(authRoutes, { prefix: '/api/v1', services, secureCookies: options.secureCookies ?? false });
   await app.register(adminRoutes, { prefix: '/api/v1', services });
+  await app.register(secopsRoutes, { prefix: '/api/v1', services });
   return app;
 }

@@ -1,16 +1,17 @@
-import type { AccessDecision, AccessDecisionValue, ThreatLevel } from '../../protocol/index.js';
-import { withinThreatLevel, type DevicePosture } from './posture.js';
+import type { AccessDecision, AccessDecisionValue } from '../../protocol/index.js';
+import { withinThreatLevel, type DevicePosture, type ThreatLevel } from './posture.js';
 
-/** The MTD part of an app protection policy (Intune `iosManagedAppProtection` names). */
+/** What access checks of an app protection policy (the policy branch's `AppProtectionPolicyView` fields). */
 export interface AppProtectionRules {
   id: string;
   name: string;
-  /** Bundle ids the policy protects; `*` for every app. */
-  apps: readonly string[];
-  /** `notConfigured` leaves device risk out of the decision. */
-  maximumAllowedDeviceThreatLevel: ThreatLevel | 'notConfigured';
-  mobileThreatDefenseRemediationAction: 'block' | 'wipe';
-  /** What to do on a jailbroken device (`appActionIfDeviceComplianceRequired`), if anything. */
+  /** Intune's "max allowed device threat level". */
+  maxThreatLevel: ThreatLevel;
+  /** What the app does above it: block access or wipe its data. */
+  action: 'block' | 'wipe';
+  /** Bundle ids the policy protects; absent means every managed app. */
+  apps?: readonly string[];
+  /** What to do on a jailbroken device (Intune `appActionIfDeviceComplianceRequired`), if anything. */
   jailbrokenAction?: 'block' | 'wipe';
 }
 
@@ -22,7 +23,7 @@ export interface AccessContext {
 const STRENGTH: Record<AccessDecisionValue, number> = { allow: 0, block: 1, wipe: 2 };
 
 export function appliesTo(policy: AppProtectionRules, app: string): boolean {
-  return policy.apps.includes('*') || policy.apps.includes(app);
+  return !policy.apps || policy.apps.includes(app);
 }
 
 /**
@@ -38,10 +39,9 @@ export function evaluateAccess(device: DevicePosture | null, app: string, polici
       reasons.push(`${p.name}: ${why} (${d})`);
       if (STRENGTH[d] > STRENGTH[decision]) decision = d;
     };
-    const max = p.maximumAllowedDeviceThreatLevel;
-    if (max !== 'notConfigured' && ctx.riskSharedWithAppProtection) {
-      if (!device) raise(p.mobileThreatDefenseRemediationAction, 'no device of this user reports to Bulwark, so its threat level is unknown');
-      else if (!withinThreatLevel(device.riskLevel, max)) raise(p.mobileThreatDefenseRemediationAction, `device risk ${device.riskLevel} is above the allowed ${max}`);
+    if (ctx.riskSharedWithAppProtection) {
+      if (!device) raise(p.action, 'no device of this user reports to Bulwark, so its threat level is unknown');
+      else if (!withinThreatLevel(device.riskLevel, p.maxThreatLevel)) raise(p.action, `device risk ${device.riskLevel} is above the allowed ${p.maxThreatLevel}`);
     }
     if (p.jailbrokenAction && device?.jailbroken) raise(p.jailbrokenAction, 'the device is jailbroken');
     return { id: p.id, name: p.name, decision };

@@ -1,25 +1,22 @@
-import type { ComplianceResult, ThreatLevel } from '../../protocol/index.js';
-import { withinThreatLevel, type DevicePosture } from './posture.js';
+import type { ComplianceResult } from '../../protocol/index.js';
+import { withinThreatLevel, type DevicePosture, type ThreatLevel } from './posture.js';
 import { compareVersions } from './version.js';
 
-/** The device-threat part of a compliance policy (Intune `iosCompliancePolicy` names). */
+/** What compliance checks of a policy (the policy branch's `CompliancePolicyView` fields). */
 export interface CompliancePolicyRules {
   id: string;
   name: string;
   /** "Require the device to be at or under the device threat level". */
-  deviceThreatProtectionRequiredSecurityLevel?: ThreatLevel;
-  securityBlockJailbrokenDevices?: boolean;
-  osMinimumVersion?: string;
-  osMaximumVersion?: string;
+  requiredThreatLevel: ThreatLevel;
+  blockJailbroken: boolean;
+  minimumOsVersion: string | null;
 }
 
 function failures(device: DevicePosture, policy: CompliancePolicyRules): string[] {
   const reasons: string[] = [];
-  const max = policy.deviceThreatProtectionRequiredSecurityLevel;
-  if (max && !withinThreatLevel(device.riskLevel, max)) reasons.push(`risk level ${device.riskLevel} is above the allowed ${max}`);
-  if (policy.securityBlockJailbrokenDevices && device.jailbroken) reasons.push('the device is jailbroken');
-  if (policy.osMinimumVersion && compareVersions(device.osVersion, policy.osMinimumVersion) < 0) reasons.push(`iOS ${device.osVersion} is older than the minimum ${policy.osMinimumVersion}`);
-  if (policy.osMaximumVersion && compareVersions(device.osVersion, policy.osMaximumVersion) > 0) reasons.push(`iOS ${device.osVersion} is newer than the maximum ${policy.osMaximumVersion}`);
+  if (!withinThreatLevel(device.riskLevel, policy.requiredThreatLevel)) reasons.push(`risk level ${device.riskLevel} is above the allowed ${policy.requiredThreatLevel}`);
+  if (policy.blockJailbroken && device.jailbroken) reasons.push('the device is jailbroken');
+  if (policy.minimumOsVersion && compareVersions(device.osVersion, policy.minimumOsVersion) < 0) reasons.push(`iOS ${device.osVersion} is older than the minimum ${policy.minimumOsVersion}`);
   return reasons;
 }
 

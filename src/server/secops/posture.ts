@@ -1,4 +1,4 @@
-import type { RiskLevel, ThreatLevel } from '../../protocol/index.js';
+import type { RiskLevel } from '../../protocol/index.js';
 import { RISK_RANK } from './risk.js';
 
 /** What compliance and conditional access decide on: never privacy settings or private data. */
@@ -8,6 +8,9 @@ export interface DevicePosture {
   jailbroken: boolean;
   osVersion: string;
 }
+
+/** A policy's maximum threat level, as Intune names it (the policy branch's protocol `ThreatLevel`). */
+export type ThreatLevel = 'secured' | 'low' | 'medium' | 'high';
 
 const THREAT_RANK: Record<ThreatLevel, number> = { secured: 0, low: 1, medium: 2, high: 3 };
 
