@@ -90,9 +90,12 @@ export class WebhookService {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Resolves once every delivery started so far has had its attempt (tests). */
+  /** Resolves once no attempt is running or scheduled (tests, with a short retry policy). */
   async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size > 0 || this.timers.size > 0) {
+      if (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      else await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   private track(p: Promise<void>): void {
