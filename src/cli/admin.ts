@@ -6,7 +6,7 @@ import { databaseUrl } from './serve.js';
 
 // Operator commands: they work on the database directly, as whoever runs them owns it.
 
-async function withStorage<T>(db: string | undefined, work: (storage: Storage) => Promise<T>): Promise<T> {
+export async function withStorage<T>(db: string | undefined, work: (storage: Storage) => Promise<T>): Promise<T> {
   const storage = await openStorage(databaseUrl(db));
   try {
     return await work(storage);

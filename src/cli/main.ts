@@ -3,6 +3,7 @@ import { AGENT_VERSION } from '../agent/index.js';
 import { apiTokenCreateCommand, enrollmentTokenCreateCommand, resetPasswordCommand, tenantCreateCommand, tenantListCommand } from './admin.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
+import { vulndbImportCommand } from './vulndb.js';
 
 const dbOption = () => new Option('--db <url>', 'database: a SQLite file path or postgres://… (default: $BULWARK_DB or ./data/bulwark.db)');
 
@@ -61,6 +62,15 @@ export function program(): Command {
     .option('--tenant <id-or-name>', 'needed when there are several tenants')
     .addOption(dbOption())
     .action(enrollmentTokenCreateCommand);
+
+  cli
+    .command('vulndb')
+    .description('vulnerability data sets (Apple security releases, known-exploited catalogue, app advisories)')
+    .command('import')
+    .description('load data files; each replaces the data set of its kind (detected from its records)')
+    .argument('<files...>', 'JSON files, e.g. ios-security-releases.json kev-apple.json app-advisories.json')
+    .addOption(dbOption())
+    .action(vulndbImportCommand);
 
   return cli;
 }

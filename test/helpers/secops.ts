@@ -1,4 +1,4 @@
-import type { DeviceFacts, DeviceReport, EnrollResponse, ReportBatchResult } from '../../src/protocol/index.js';
+import type { DeviceFacts, EnrollResponse, ReportBatchResult } from '../../src/protocol/index.js';
 import { simulatedFleet } from '../../src/agent/index.js';
 import type { AppProtectionRules } from '../../src/server/secops/access.js';
 import type { CompliancePolicyRules } from '../../src/server/secops/compliance.js';
@@ -35,7 +35,8 @@ export async function enrolledDevice(api: TestApi, tenant: TestTenant, facts: Pa
   });
   return {
     ...device,
-    async send(reports: Array<Partial<DeviceReport> & Record<string, unknown>>) {
+    /** Posts raw reports (valid or not) as one batch. */
+    async send(reports: unknown[]) {
       const res = await api.call('POST', '/api/v1/device/events', { token: device.deviceSecret, body: { reports } });
       return { status: res.statusCode, body: res.json<ReportBatchResult>() };
     },
