@@ -36,7 +36,7 @@ function toAlert(r: AlertTable): StoredAlert {
     severity: r.severity as Severity,
     status: r.status as AlertStatus,
     classification: r.classification as AlertClassification | null,
-    determination: r.determination as AlertDetermination | null,
+    determination: r.determination,
     assignedTo: r.assigned_to,
     detectionSource: 'BulwarkAgent',
     alertCreationTime: r.created_at,

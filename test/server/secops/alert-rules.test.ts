@@ -12,7 +12,14 @@ const ctx = (over: Partial<RuleContext> = {}): RuleContext => ({
   ...over,
 });
 const at = (h: number) => new Date(Date.UTC(2025, 5, 1) + h * 3600_000).toISOString();
-const connect = (h: number, network = 'net-home'): DeviceReport => ({ id: `r-connect-${h}`, occurredAt: at(h), type: 'open_network_connected', network, mode: 'enable' });
+const openNetwork = (h: number, type: 'open_network_connected' | 'open_network_disconnected' = 'open_network_connected'): DeviceReport => ({
+  id: `r-${type}-${h}`,
+  occurredAt: at(h),
+  type,
+  network: 'net-home',
+  mode: 'enable',
+});
+const connect = (h: number) => openNetwork(h);
 
 describe('open-network rules', () => {
   it('makes a timeline event, no alert, on a current agent of a commercial tenant', () => {
@@ -36,7 +43,7 @@ describe('open-network rules', () => {
     expect(gcc.alert).toMatchObject({ category: 'OpenNetwork', dedupeKey: 'OpenNetwork:net-home' });
     // The 24-hour rule is for the timeline behaviour; alert mode records every connection.
     expect(gcc.timeline).not.toBeNull();
-    const old = decide({ ...connect(0), type: 'open_network_disconnected' }, ctx({ agentVersion: '0.9' }));
+    const old = decide(openNetwork(0, 'open_network_disconnected'), ctx({ agentVersion: '0.9' }));
     expect(old.alert).toBeNull();
   });
 
