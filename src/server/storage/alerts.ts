@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Alert, AlertCategory, AlertClassification, AlertComment, AlertDetermination, AlertEvidence, AlertStatus, Severity } from '../../protocol/index.js';
+import type { Alert, AlertCategory, AlertClassification, AlertComment, AlertEvidence, AlertStatus, Severity } from '../../protocol/index.js';
 import type { AlertTable, Database } from './schema.js';
 
 export type StoredAlert = Alert & { tenantId: string; dedupeKey: string };
