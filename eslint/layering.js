@@ -64,7 +64,9 @@ export const layeringRule = {
         return;
       }
       if (!pure) return;
-      if (spec.startsWith('node:') || builtins.has(packageName(spec)) || NODE_ONLY_PACKAGES.includes(packageName(spec))) {
+      // Exact builtin ids only ('fs', 'fs/promises'): 'punycode/punycode.js' is the userland
+      // package that shares a name with the deprecated builtin and is pure JavaScript.
+      if (spec.startsWith('node:') || builtins.has(spec) || NODE_ONLY_PACKAGES.includes(packageName(spec))) {
         context.report({ node, messageId: 'nodeImport', data: { spec, layer } });
       }
     }

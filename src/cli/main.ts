@@ -4,6 +4,7 @@ import { apiTokenCreateCommand, enrollmentTokenCreateCommand, resetPasswordComma
 import { explainCommand, exportCommand, lintCommand } from './policy.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
+import { vulndbImportCommand } from './vulndb.js';
 
 const dbOption = () => new Option('--db <url>', 'database: a SQLite file path or postgres://… (default: $BULWARK_DB or ./data/bulwark.db)');
 
@@ -97,6 +98,14 @@ export function program(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'plist']).default('table'))
     .addOption(dbOption())
     .action(explainCommand);
+  cli
+    .command('vulndb')
+    .description('vulnerability data sets (Apple security releases, known-exploited catalogue, app advisories)')
+    .command('import')
+    .description('load data files; each replaces the data set of its kind (detected from its records)')
+    .argument('<files...>', 'JSON files, e.g. ios-security-releases.json kev-apple.json app-advisories.json')
+    .addOption(dbOption())
+    .action(vulndbImportCommand);
 
   return cli;
 }

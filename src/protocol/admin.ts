@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AdminRole, HealthState, Management, Platform } from './enums.js';
 import { ProtectionStatus } from './device.js';
+import { RiskExplanation, RiskLevel } from './risk.js';
+import { DeviceTags } from './tags.js';
 
 export const LoginRequest = z.object({
   email: z.string().trim().toLowerCase().min(3).max(320),
@@ -55,12 +57,22 @@ export const DeviceView = z.object({
   health: HealthState,
   protection: ProtectionStatus.nullable(),
   configVersion: z.string().nullable(),
+  riskLevel: RiskLevel,
+  /** The configuration tag and the manual tags, together. */
+  machineTags: z.array(z.string()),
 });
 export type DeviceView = z.infer<typeof DeviceView>;
+
+/** One device with why it has its risk level and where its tags come from. */
+export const DeviceDetail = DeviceView.extend({ risk: RiskExplanation, tags: DeviceTags });
+export type DeviceDetail = z.infer<typeof DeviceDetail>;
 
 export const DeviceListQuery = z.object({
   platform: Platform.optional(),
   management: Management.optional(),
+  /** Devices carrying this tag (configuration or manual). */
+  tag: z.string().trim().min(1).max(200).optional(),
+  riskLevel: RiskLevel.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** Opaque; from `nextCursor` of the previous page. */
   cursor: z.string().max(200).optional(),
@@ -76,12 +88,40 @@ export type DeviceList = z.infer<typeof DeviceList>;
 
 export const IdParams = z.object({ id: z.string().min(1).max(100) });
 
-/** Tenant-wide settings; later issues add fields here, each with a default. */
-export const TenantSettings = z.object({
+const settingsFields = {
   /** US-government (GCC) tenant: changes some defaults and keeps open-network alerts. */
-  governmentCloud: z.boolean().default(false),
+  governmentCloud: z.boolean(),
+  /** "App sync for iOS": app inventory of enrolled devices is taken in for assessment. */
+  appSyncForIos: z.boolean(),
+  /** "Send full app inventory data on personally owned iOS devices". */
+  fullAppInventoryOnPersonalDevices: z.boolean(),
+  /** "App protection policy settings for iOS": the MDM connection that lets app protection use device risk. */
+  appProtectionPolicySettingsForIos: z.boolean(),
+  /**
+   * Agents at or above this version report open networks as timeline events; older agents (and
+   * GCC tenants) keep the earlier behaviour, alerts.
+   */
+  openNetworkEventsFromAgentVersion: z.string().regex(/^\d{1,4}(\.\d{1,4}){0,3}$/, 'a dotted version such as 1.2.0'),
+};
+
+/** A change to some settings; the others keep their value. */
+export const TenantSettingsUpdate = z.object(settingsFields).partial().strict();
+export type TenantSettingsUpdate = z.infer<typeof TenantSettingsUpdate>;
+
+export const TENANT_SETTINGS_DEFAULTS: Readonly<z.infer<z.ZodObject<typeof settingsFields>>> = {
+  governmentCloud: false,
+  appSyncForIos: false,
+  fullAppInventoryOnPersonalDevices: false,
+  appProtectionPolicySettingsForIos: true,
+  openNetworkEventsFromAgentVersion: '0.1.0',
+};
+
+/** Tenant-wide settings; a field not stored yet takes its default. */
+export const TenantSettings = z.object(settingsFields).partial().transform((s) => {
+  const given = Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
+  return { ...TENANT_SETTINGS_DEFAULTS, ...given };
 });
-export type TenantSettings = z.infer<typeof TenantSettings>;
+export type TenantSettings = z.output<typeof TenantSettings>;
 
 export const EnrollmentTokenCreate = z.object({ name: z.string().trim().min(1).max(100) });
 export type EnrollmentTokenCreate = z.infer<typeof EnrollmentTokenCreate>;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/server/http/app.js';
+import { buildApp, type AppOptions } from '../../src/server/http/app.js';
 import { createApiToken } from '../../src/server/services/auth.js';
 import { createTenant, type TenantCredentials } from '../../src/server/services/provisioning.js';
 import type { Storage } from '../../src/server/storage/storage.js';
@@ -22,9 +22,9 @@ export interface TestApi {
 
 let counter = 0;
 
-export async function testApi(backend: Backend, clock?: { now(): Date }): Promise<TestApi> {
+export async function testApi(backend: Backend, clock?: { now(): Date }, options: Pick<AppOptions, 'policies' | 'webhookRetry'> = {}): Promise<TestApi> {
   const storage = await backend.open();
-  const app = await buildApp({ storage, clock });
+  const app = await buildApp({ storage, clock, ...options });
   return {
     app,
     storage,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedFleet } from '../../src/agent/index.js';
+import { TenantSettings } from '../../src/protocol/index.js';
 import { migrateToLatest } from '../../src/server/storage/migrate.js';
 import { openDatabase } from '../../src/server/storage/db.js';
 import type { Storage } from '../../src/server/storage/storage.js';
@@ -15,15 +16,15 @@ describe.each(backends())('storage on $name', (backend) => {
 
   beforeAll(async () => {
     store = await backend.open();
-    for (const id of [t1, t2]) await store.createTenant({ id, name: id.slice(0, 4), settings: { governmentCloud: id === t2 }, createdAt: at(0) });
+    for (const id of [t1, t2]) await store.createTenant({ id, name: id.slice(0, 4), settings: TenantSettings.parse({ governmentCloud: id === t2 }), createdAt: at(0) });
   });
   afterAll(() => store.close());
 
   it('keeps tenants and their settings', async () => {
     expect((await store.getTenant(t2))?.settings.governmentCloud).toBe(true);
-    await store.updateTenantSettings(t1, { governmentCloud: true });
+    await store.updateTenantSettings(t1, TenantSettings.parse({ governmentCloud: true }));
     expect((await store.getTenant(t1))?.settings.governmentCloud).toBe(true);
-    await store.updateTenantSettings(t1, { governmentCloud: false });
+    await store.updateTenantSettings(t1, TenantSettings.parse({ governmentCloud: false }));
     expect((await store.listTenants()).map((t) => t.id)).toEqual(expect.arrayContaining([t1, t2]));
   });
 

@@ -13,6 +13,7 @@ export type DevicePrincipal = Extract<Principal, { kind: 'device' }>;
 export type Action =
   | 'devices:read'
   | 'devices:write'
+  | 'devices:tag'
   | 'api-tokens:read'
   | 'api-tokens:write'
   | 'enrollment-tokens:read'
@@ -20,27 +21,45 @@ export type Action =
   | 'groups:read'
   | 'groups:write'
   | 'policies:read'
-  | 'policies:write';
+  | 'policies:write'
+  | 'alerts:read'
+  | 'alerts:triage'
+  | 'indicators:read'
+  | 'indicators:write'
+  | 'vulnerabilities:read'
+  | 'compliance:read'
+  | 'access:evaluate'
+  | 'webhooks:read'
+  | 'webhooks:write'
+  | 'settings:read'
+  | 'settings:write';
+
+const READS: Action[] = [
+  'devices:read',
+  'api-tokens:read',
+  'enrollment-tokens:read',
+  // Reading covers the what-if preview and effective configurations: they change nothing.
+  'groups:read',
+  'policies:read',
+  'alerts:read',
+  'indicators:read',
+  'vulnerabilities:read',
+  'compliance:read',
+  'access:evaluate',
+  'webhooks:read',
+  'settings:read',
+];
 
 /**
- * The whole authorization policy in one table: analysts read, admins read and write.
- * Tenancy is not decided here: every store call is scoped by the principal's tenant.
+ * The whole authorization policy in one table. Analysts read everything and triage alerts
+ * (status, assignment, classification, comments): that is a SOC analyst's daily work and it
+ * changes no protection. Everything that changes what devices enforce or where data goes
+ * (indicators, tags, settings, webhooks, tokens) is for admins. Tenancy is not decided here:
+ * every store call is scoped by the principal's tenant.
  */
 const POLICY: Record<AdminRole, ReadonlySet<Action>> = {
-  admin: new Set<Action>([
-    'devices:read',
-    'devices:write',
-    'api-tokens:read',
-    'api-tokens:write',
-    'enrollment-tokens:read',
-    'enrollment-tokens:write',
-    'groups:read',
-    'groups:write',
-    'policies:read',
-    'policies:write',
-  ]),
-  // Reading covers the what-if preview and effective configurations: they change nothing.
-  analyst: new Set<Action>(['devices:read', 'api-tokens:read', 'enrollment-tokens:read', 'groups:read', 'policies:read']),
+  admin: new Set<Action>([...READS, 'devices:write', 'devices:tag', 'api-tokens:write', 'enrollment-tokens:write', 'groups:write', 'policies:write', 'alerts:triage', 'indicators:write', 'webhooks:write', 'settings:write']),
+  analyst: new Set<Action>([...READS, 'alerts:triage']),
 };
 
 export function can(role: AdminRole, action: Action): boolean {

@@ -19,12 +19,24 @@ import { ConfigService } from '../services/config.js';
 import { DeviceService } from '../services/devices.js';
 import { GroupService } from '../services/groups.js';
 import { APP_CONFIG, APP_PROTECTION, COMPLIANCE, PolicyService } from '../services/policies.js';
+import { AccessService } from '../services/access.js';
+import { AlertService } from '../services/alerts.js';
+import { IndicatorService } from '../services/indicators.js';
+import { IngestionService } from '../services/ingestion.js';
+import { noPolicies, type PolicySource } from '../services/policy-source.js';
+import { PostureIndex } from '../services/posture-index.js';
 import { EnrollmentTokenService } from '../services/provisioning.js';
+import { SecOpsEvents } from '../services/secops-events.js';
+import { SettingsService } from '../services/settings.js';
+import { TagService } from '../services/tags.js';
+import { VulnerabilityService } from '../services/vulnerabilities.js';
+import { DEFAULT_RETRY, WebhookService, type RetryPolicy } from '../services/webhooks.js';
 import type { Storage } from '../storage/storage.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { deviceApiRoutes } from './routes/device-api.js';
 import { policyRoutes } from './routes/policies.js';
+import { secopsRoutes } from './routes/secops.js';
 import { systemRoutes } from './routes/system.js';
 
 export const API_VERSION = '1.0.0';
@@ -38,6 +50,14 @@ export interface Services {
   appProtectionPolicies: PolicyService<AppProtectionPolicyInput, AppProtectionPolicyView>;
   compliancePolicies: PolicyService<CompliancePolicyInput, CompliancePolicyView>;
   config: ConfigService;
+  ingestion: IngestionService;
+  alerts: AlertService;
+  tags: TagService;
+  indicators: IndicatorService;
+  vulnerabilities: VulnerabilityService;
+  access: AccessService;
+  webhooks: WebhookService;
+  settings: SettingsService;
 }
 
 export interface AppOptions {
@@ -47,11 +67,18 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Mark the session cookie Secure (behind TLS). */
   secureCookies?: boolean;
+  /** Compliance and app protection policies; none assigned without it. */
+  policies?: PolicySource;
+  /** Webhook retry timing (tests shorten it). */
+  webhookRetry?: RetryPolicy;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+  }
+  interface FastifyInstance {
+    services: Services;
   }
 }
 
@@ -69,16 +96,38 @@ function codeForStatus(status: number): ErrorCode {
   return status < 500 ? 'validation_failed' : 'internal';
 }
 
-export function createServices(storage: Storage, clock: Clock = systemClock): Services {
+export interface ServiceOptions {
+  clock?: Clock;
+  policies?: PolicySource;
+  webhookRetry?: RetryPolicy;
+  /** Where background failures (webhook delivery, compliance refresh) are reported. */
+  log?: (err: unknown) => void;
+}
+
+export function createServices(storage: Storage, options: ServiceOptions = {}): Services {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? (() => undefined);
+  const events = new SecOpsEvents();
+  const index = new PostureIndex(storage, events);
+  const devices = new DeviceService(storage, clock, events);
+  const access = new AccessService(storage, clock, index, options.policies ?? noPolicies, events, log);
   return {
     auth: new AuthService(storage, clock),
-    devices: new DeviceService(storage, clock),
+    devices,
     enrollmentTokens: new EnrollmentTokenService(storage, clock),
     groups: new GroupService(storage, clock),
     appConfigPolicies: new PolicyService(storage, clock, APP_CONFIG),
     appProtectionPolicies: new PolicyService(storage, clock, APP_PROTECTION),
     compliancePolicies: new PolicyService(storage, clock, COMPLIANCE),
     config: new ConfigService(storage),
+    ingestion: new IngestionService(storage, clock, events),
+    alerts: new AlertService(storage, clock, events),
+    tags: new TagService(storage, devices),
+    indicators: new IndicatorService(storage, clock),
+    vulnerabilities: new VulnerabilityService(storage, clock),
+    access,
+    webhooks: new WebhookService(storage, clock, events, options.webhookRetry ?? DEFAULT_RETRY, log),
+    settings: new SettingsService(storage, (tenantId) => access.forgetSettings(tenantId)),
   };
 }
 
@@ -138,11 +187,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  const services = createServices(options.storage, options.clock);
+  const services = createServices(options.storage, {
+    clock: options.clock,
+    policies: options.policies,
+    webhookRetry: options.webhookRetry,
+    log: (err) => app.log.error({ err }, 'background work failed'),
+  });
+  app.decorate('services', services);
+  app.addHook('onClose', () => services.webhooks.close());
   await app.register(systemRoutes, { storage: options.storage });
   await app.register(deviceApiRoutes, { prefix: '/api/v1/device', services });
   await app.register(authRoutes, { prefix: '/api/v1', services, secureCookies: options.secureCookies ?? false });
   await app.register(adminRoutes, { prefix: '/api/v1', services });
   await app.register(policyRoutes, { prefix: '/api/v1', services });
+  await app.register(secopsRoutes, { prefix: '/api/v1', services });
   return app;
 }

@@ -1,6 +1,8 @@
 import type {
+  DeviceDetail,
   DeviceList,
   DeviceListQuery,
+  DeviceTags,
   DeviceView,
   EnrollRequest,
   EnrollResponse,
@@ -12,10 +14,13 @@ import { authorize, type DevicePrincipal, type Principal } from '../auth/authz.j
 import { hashSecret, issueCredential, parseCredential, verifySecret } from '../auth/secrets.js';
 import { ApiError } from '../errors.js';
 import type { StoredDevice } from '../storage/devices.js';
+import { SECURED } from '../storage/security.js';
 import type { Storage } from '../storage/storage.js';
 import type { Clock } from './auth.js';
 import { effectiveConfig } from './config.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { enrollmentRefusal } from './eligibility.js';
+import type { SecOpsEvents } from './secops-events.js';
 
 export const INACTIVE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 export const STATUS_INTERVAL_SECONDS = 15 * 60;
@@ -26,25 +31,11 @@ export function healthOf(device: Pick<StoredDevice, 'lastSeenAt' | 'enrolledAt'>
   return now.getTime() - seen > INACTIVE_AFTER_MS ? 'inactive' : 'active';
 }
 
-function toView(device: StoredDevice, now: Date): DeviceView {
+const NO_TAGS: DeviceTags = { configuration: null, manual: [] };
+
+function toView(device: StoredDevice, now: Date, riskLevel: DeviceView['riskLevel'], tags: DeviceTags): DeviceView {
   const { tenantId: _t, serialNumber: _s, authenticatorAccount: _a, ...view } = device;
-  return { ...view, health: healthOf(device, now) };
-}
-
-function encodeCursor(pos: { enrolledAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([pos.enrolledAt, pos.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { enrolledAt: string; id: string } {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      return { enrolledAt: value[0], id: value[1] };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new ApiError('validation_failed', 'cursor is not one this server issued; start again without it');
+  return { ...view, health: healthOf(device, now), riskLevel, machineTags: [...(tags.configuration ? [tags.configuration] : []), ...tags.manual] };
 }
 
 /** Enrollment, heartbeats, and the admin views of devices. */
@@ -52,6 +43,7 @@ export class DeviceService {
   constructor(
     private readonly store: Storage,
     private readonly clock: Clock,
+    private readonly events: SecOpsEvents,
   ) {}
 
   async enroll(input: EnrollRequest): Promise<EnrollResponse> {
@@ -73,6 +65,7 @@ export class DeviceService {
       facts: input.device,
       enrolledAt,
     });
+    this.events.emit([{ type: 'device.changed', tenantId: token.tenantId, deviceId: credential.id }]);
     return { deviceId: credential.id, deviceSecret: credential.token, tenantId: token.tenantId, enrolledAt };
   }
 
@@ -91,22 +84,38 @@ export class DeviceService {
       protection: input.protection,
       configVersion: input.configVersion,
     });
-    return { serverTime: now.toISOString(), config: await effectiveConfig(this.store, device, tenant), statusIntervalSeconds: STATUS_INTERVAL_SECONDS };
+    const config = await effectiveConfig(this.store, device, tenant);
+    // The configuration tag reaches the portal once the app is open and has its configuration.
+    const tag = config.values.DefenderDeviceTag;
+    await this.store.setConfigurationTag(principal.tenantId, principal.deviceId, typeof tag === 'string' && tag.trim() ? tag.trim() : null);
+    this.events.emit([{ type: 'device.changed', tenantId: principal.tenantId, deviceId: principal.deviceId }]);
+    return { serverTime: now.toISOString(), config, statusIntervalSeconds: STATUS_INTERVAL_SECONDS };
   }
 
   async listDevices(principal: Principal, query: DeviceListQuery): Promise<DeviceList> {
     const admin = authorize(principal, 'devices:read');
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const page = await this.store.listDevices(admin.tenantId, { platform: query.platform, management: query.management }, query.limit, after);
+    const position = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const after = position && { enrolledAt: position[0], id: position[1] };
+    const page = await this.store.listDevices(admin.tenantId, { platform: query.platform, management: query.management, tag: query.tag, riskLevel: query.riskLevel }, query.limit, after);
+    const ids = page.items.map((d) => d.id);
+    const [risks, tags] = await Promise.all([this.store.riskLevelsOf(admin.tenantId, ids), this.store.tagsOf(admin.tenantId, ids)]);
     const now = this.clock.now();
-    return { items: page.items.map((d) => toView(d, now)), total: page.total, nextCursor: page.next && encodeCursor(page.next) };
+    return {
+      items: page.items.map((d) => toView(d, now, risks.get(d.id) ?? 'Secured', tags.get(d.id) ?? NO_TAGS)),
+      total: page.total,
+      nextCursor: page.next && encodeCursor([page.next.enrolledAt, page.next.id]),
+    };
   }
 
-  async getDevice(principal: Principal, id: string): Promise<DeviceView> {
+  /** One device with its risk explanation and tags. */
+  async getDevice(principal: Principal, id: string): Promise<DeviceDetail> {
     const admin = authorize(principal, 'devices:read');
     const device = await this.store.getDevice(admin.tenantId, id);
     // Another tenant's device is indistinguishable from a missing one.
     if (!device) throw new ApiError('not_found', `no device ${id}`);
-    return toView(device, this.clock.now());
+    const [security, tags] = await Promise.all([this.store.getSecurity(admin.tenantId, id), this.store.tagsOf(admin.tenantId, [id])]);
+    const risk = security?.risk ?? SECURED(null);
+    const deviceTags = tags.get(id) ?? NO_TAGS;
+    return { ...toView(device, this.clock.now(), risk.level, deviceTags), risk, tags: deviceTags };
   }
 }

@@ -1,14 +1,17 @@
 import type { Kysely } from 'kysely';
-import { ProtectionStatus, type DeviceFacts, type DeviceView, type Management, type Platform } from '../../protocol/index.js';
+import { ProtectionStatus, type DeviceFacts, type DeviceView, type Management, type Platform, type RiskLevel } from '../../protocol/index.js';
 import type { CredentialRecord } from './credentials.js';
 import type { Database, DeviceTable } from './schema.js';
 
 /** A device as stored; `health` is derived from `lastSeenAt` by the service, not stored. */
-export type StoredDevice = Omit<DeviceView, 'health'> & { tenantId: string; serialNumber: string | null; authenticatorAccount: string | null };
+export type StoredDevice = Omit<DeviceView, 'health' | 'riskLevel' | 'machineTags'> & { tenantId: string; serialNumber: string | null; authenticatorAccount: string | null };
 
 export interface DeviceFilter {
   platform?: Platform;
   management?: Management;
+  /** A configuration or manual tag. */
+  tag?: string;
+  riskLevel?: RiskLevel;
 }
 
 export interface DevicePage {
@@ -103,6 +106,16 @@ export function deviceStore(db: Kysely<Database>): DeviceStore {
       let query = db.selectFrom('devices').where('tenant_id', '=', tenantId);
       if (filter.platform) query = query.where('platform', '=', filter.platform);
       if (filter.management) query = query.where('management', '=', filter.management);
+      if (filter.tag) {
+        const tag = filter.tag;
+        query = query.where('id', 'in', (eb) => eb.selectFrom('device_tags').select('device_id').where('tenant_id', '=', tenantId).where('tag', '=', tag));
+      }
+      if (filter.riskLevel) {
+        // Devices without security state are Secured.
+        const risky = (level: RiskLevel) => db.selectFrom('device_security').select('device_id').where('tenant_id', '=', tenantId).where('risk_level', '=', level);
+        const secured = db.selectFrom('device_security').select('device_id').where('tenant_id', '=', tenantId).where('risk_level', '!=', 'Secured');
+        query = filter.riskLevel === 'Secured' ? query.where('id', 'not in', secured) : query.where('id', 'in', risky(filter.riskLevel));
+      }
       const { total } = await query.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow();
       let page = query.selectAll();
       if (after) {

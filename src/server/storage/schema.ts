@@ -98,6 +98,129 @@ export interface PolicyTable {
   updated_at: string;
 }
 
+export interface DeviceReportTable {
+  tenant_id: string;
+  device_id: string;
+  report_id: string;
+  type: string;
+  occurred_at: string;
+  received_at: string;
+  /** The report as received (JSON). */
+  body: string;
+}
+
+export interface TimelineEventTable {
+  id: string;
+  tenant_id: string;
+  device_id: string;
+  report_id: string;
+  type: string;
+  /** The network or certificate reference, for per-subject rules. */
+  subject: string | null;
+  occurred_at: string;
+  received_at: string;
+  title: string;
+  data: string;
+  alert_id: string | null;
+}
+
+export interface AlertTable {
+  id: string;
+  tenant_id: string;
+  device_id: string;
+  dedupe_key: string;
+  category: string;
+  title: string;
+  description: string;
+  severity: string;
+  status: string;
+  classification: string | null;
+  determination: string | null;
+  assigned_to: string | null;
+  created_at: string;
+  first_event_time: string;
+  last_event_time: string;
+  last_update_time: string;
+  resolved_time: string | null;
+  resolved_by: string | null;
+  event_count: number;
+  /** JSON AlertComment[]. */
+  comments: string;
+  /** JSON AlertEvidence[]. */
+  evidence: string;
+}
+
+export interface DeviceSecurityTable {
+  tenant_id: string;
+  device_id: string;
+  risk_level: string;
+  /** JSON RiskExplanation. */
+  risk_explanation: string;
+  jailbroken: number;
+  compliant: number | null;
+  /** JSON AppEntry[] of the last inventory. */
+  apps: string | null;
+  app_scope: string | null;
+  inventory_at: string | null;
+  updated_at: string;
+}
+
+export interface DeviceTagTable {
+  tenant_id: string;
+  device_id: string;
+  source: string;
+  tag: string;
+}
+
+export interface IndicatorTable {
+  id: string;
+  tenant_id: string;
+  indicator_type: string;
+  indicator_value: string;
+  action: string;
+  title: string;
+  description: string;
+  expiration_time: string | null;
+  severity: string | null;
+  recommended_actions: string | null;
+  rbac_group_names: string;
+  generate_alert: number;
+  created_at: string;
+  created_by: string | null;
+  last_update_time: string;
+}
+
+export interface ReferenceDataTable {
+  name: string;
+  body: string;
+  imported_at: string;
+}
+
+export interface WebhookTable {
+  id: string;
+  tenant_id: string;
+  url: string;
+  events: string;
+  description: string | null;
+  secret: string;
+  created_at: string;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  tenant_id: string;
+  webhook_id: string;
+  event_id: string;
+  event: string;
+  payload: string;
+  attempt: number;
+  status: string;
+  response_status: number | null;
+  error: string | null;
+  created_at: string;
+  next_attempt_at: string | null;
+}
+
 export interface Database {
   tenants: TenantTable;
   admins: AdminTable;
@@ -107,4 +230,13 @@ export interface Database {
   devices: DeviceTable;
   groups: GroupTable;
   policies: PolicyTable;
+  device_reports: DeviceReportTable;
+  timeline_events: TimelineEventTable;
+  alerts: AlertTable;
+  device_security: DeviceSecurityTable;
+  device_tags: DeviceTagTable;
+  indicators: IndicatorTable;
+  reference_data: ReferenceDataTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -6,9 +6,9 @@ import {
   ApiTokenCreate,
   ApiTokenCreated,
   ApiTokenView,
+  DeviceDetail,
   DeviceList,
   DeviceListQuery,
-  DeviceView,
   EnrollmentTokenCreate,
   EnrollmentTokenCreated,
   EnrollmentTokenView,
@@ -19,16 +19,22 @@ import type { AdminPrincipal } from '../../auth/authz.js';
 import type { Services } from '../app.js';
 import { bearerOf, sessionOf } from '../credentials.js';
 
-const security: Array<Record<string, string[]>> = [{ adminToken: [] }, { session: [] }];
-const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
+export const security: Array<Record<string, string[]>> = [{ adminToken: [] }, { session: [] }];
+export const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
+
+/** Every route of a plugin this is registered on needs an admin session or API token. */
+export function requireAdmin(app: FastifyInstance, services: Services): void {
+  app.addHook('onRequest', async (request) => {
+    request.principal = await services.auth.authenticateAdmin({ bearer: bearerOf(request), session: sessionOf(request) });
+  });
+}
+
+export const who = (request: { principal: unknown }) => request.principal as AdminPrincipal;
 
 /** The console API. Every route here needs an admin session or API token; services authorize the role. */
 export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (base, { services }) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', async (request) => {
-    request.principal = await services.auth.authenticateAdmin({ bearer: bearerOf(request), session: sessionOf(request) });
-  });
-  const who = (request: { principal: unknown }) => request.principal as AdminPrincipal;
+  requireAdmin(app, services);
 
   app.get('/auth/whoami', { schema: { tags: ['auth'], security, response: { 200: WhoAmI, ...errors } } }, (request) => services.auth.whoami(who(request)));
 
@@ -39,7 +45,7 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ba
   );
   app.get(
     '/devices/:id',
-    { schema: { tags: ['devices'], summary: 'One device', security, params: IdParams, response: { 200: DeviceView, ...errors } } },
+    { schema: { tags: ['devices'], summary: 'One device, with its risk explanation and tags', security, params: IdParams, response: { 200: DeviceDetail, ...errors } } },
     (request) => services.devices.getDevice(who(request), request.params.id),
   );
 

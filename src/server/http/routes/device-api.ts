@@ -1,13 +1,13 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ApiErrorBody, EnrollRequest, EnrollResponse, HeartbeatRequest, HeartbeatResponse } from '../../../protocol/index.js';
+import { ApiErrorBody, EnrollRequest, EnrollResponse, HeartbeatRequest, HeartbeatResponse, ReportBatch, ReportBatchResult } from '../../../protocol/index.js';
 import type { DevicePrincipal } from '../../auth/authz.js';
 import type { Services } from '../app.js';
 import { bearerOf } from '../credentials.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 422: ApiErrorBody };
 
-/** The API devices call: enrollment (with an enrollment token) and heartbeats (with the device secret). */
+/** The API devices call: enrollment (with an enrollment token), heartbeats and reports (with the device secret). */
 export const deviceApiRoutes: FastifyPluginAsync<{ services: Services }> = async (base, { services }) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
 
@@ -17,12 +17,14 @@ export const deviceApiRoutes: FastifyPluginAsync<{ services: Services }> = async
     async (request, reply) => reply.code(201).send(await services.devices.enroll(request.body)),
   );
 
+  const authenticate = async (request: FastifyRequest) => {
+    request.principal = await services.auth.authenticateDevice(bearerOf(request));
+  };
+
   app.post(
     '/heartbeat',
     {
-      onRequest: async (request) => {
-        request.principal = await services.auth.authenticateDevice(bearerOf(request));
-      },
+      onRequest: authenticate,
       schema: {
         tags: ['device'],
         summary: 'Report state on app open or in the background; returns the effective configuration',
@@ -32,6 +34,22 @@ export const deviceApiRoutes: FastifyPluginAsync<{ services: Services }> = async
       },
     },
     async (request) => services.devices.heartbeat(request.principal as DevicePrincipal, request.body),
+  );
+
+  app.post(
+    '/events',
+    {
+      onRequest: authenticate,
+      schema: {
+        tags: ['device'],
+        summary: 'Send a batch of reports: stored all or nothing; replayed ids are acknowledged as duplicates',
+        description: 'A batch with any invalid report stores nothing and lists every bad one in `rejected` (index and reason); the answer is 200 either way.',
+        security: [{ deviceSecret: [] }],
+        body: ReportBatch,
+        response: { 200: ReportBatchResult, ...errors },
+      },
+    },
+    async (request) => services.ingestion.ingest(request.principal as DevicePrincipal, request.body),
   );
   await Promise.resolve();
 };

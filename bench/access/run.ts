@@ -1,0 +1,148 @@
+// access/evaluate under load against a tenant of many devices, with autocannon.
+// Usage: npx tsx bench/access/run.ts [--smoke] [--devices N] [--seconds S] [--connections C]
+// Peers measured in the same run: /healthz (fastify + one trivial DB ping: the floor) and
+// GET /devices/{id} (a read that queries the database per call: what evaluation avoids).
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { buildApp } from '../../src/server/http/app.js';
+import type { PolicySource } from '../../src/server/services/policy-source.js';
+import { createApiToken } from '../../src/server/services/auth.js';
+import { createTenant } from '../../src/server/services/provisioning.js';
+import { openDatabase } from '../../src/server/storage/db.js';
+import { openStorage } from '../../src/server/storage/storage.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const smoke = args.includes('--smoke');
+const DEVICES = flag('devices', smoke ? 2_000 : 100_000);
+const SECONDS = flag('seconds', smoke ? 2 : 10);
+const CONNECTIONS = flag('connections', smoke ? 10 : 50);
+/** The target load of the issue: p99 at this fixed rate, besides the saturation figures. */
+const RATE = flag('rate', smoke ? 1_000 : 5_000);
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulwark-bench-'));
+const file = path.join(dir, 'bench.db');
+
+async function seed(): Promise<{ token: string; ids: string[] }> {
+  const storage = await openStorage(file);
+  const now = new Date();
+  const { tenant } = await createTenant(storage, { name: 'Bench', adminEmail: 'bench@bench.example' }, now);
+  const { token } = await createApiToken(storage, tenant.id, { name: 'bench', role: 'analyst' }, now);
+  await storage.close();
+  // Rows go in directly, in large batches: enrolling 100k devices through the API would take minutes.
+  const { db } = openDatabase(file);
+  const ids: string[] = [];
+  const at = now.toISOString();
+  const levels = ['Secured', 'Secured', 'Secured', 'Low', 'Medium', 'High'] as const;
+  for (let start = 0; start < DEVICES; start += 1000) {
+    const batch = Array.from({ length: Math.min(1000, DEVICES - start) }, () => randomUUID());
+    ids.push(...batch);
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('devices')
+        .values(
+          batch.map((id, i) => ({
+            id,
+            tenant_id: tenant.id,
+            secret_hash: 'x',
+            enrollment_token_id: 'bench',
+            platform: 'ios',
+            os_version: '17.5',
+            os_build: null,
+            model: 'iPhone15,2',
+            device_name: null,
+            serial_number: null,
+            supervised: 0,
+            management: 'mam',
+            user_principal_name: `user${start + i}@bench.example`,
+            authenticator_account: null,
+            shared_device: 0,
+            agent_version: '0.1.0',
+            enrolled_at: at,
+            last_seen_at: at,
+            protection: null,
+            config_version: null,
+          })),
+        )
+        .execute();
+      await tx
+        .insertInto('device_security')
+        .values(
+          batch.map((id, i) => {
+            const level = levels[(start + i) % levels.length]!;
+            return { tenant_id: tenant.id, device_id: id, risk_level: level, risk_explanation: JSON.stringify({ level, reasons: [], activeAlerts: 0, computedAt: at }), jailbroken: 0, compliant: null, apps: null, app_scope: null, inventory_at: null, updated_at: at };
+          }),
+        )
+        .execute();
+    });
+  }
+  await db.destroy();
+  return { token, ids };
+}
+
+const maxLow: PolicySource = {
+  forDevice: () => ({ appProtection: [{ id: 'max-low', name: 'Max Low', maxThreatLevel: 'low', action: 'block' }], compliance: [] }),
+  onChange: () => undefined,
+};
+
+interface Row {
+  name: string;
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+}
+
+async function measure(name: string, url: string, options: Partial<autocannon.Options>): Promise<Row> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, ...options });
+  return { name, p50: result.latency.p50, p99: result.latency.p99, rps: Math.round(result.requests.average), errors: result.errors + result.non2xx };
+}
+
+async function main() {
+  const seeded = Date.now();
+  const { token, ids } = await seed();
+  const storage = await openStorage(file);
+  const app = await buildApp({ storage, policies: maxLow });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
+  // Warm: the first evaluation loads the tenant's posture index.
+  const warm = Date.now();
+  await fetch(`${base}/api/v1/access/evaluate`, { method: 'POST', headers, body: JSON.stringify({ deviceId: ids[0], app: 'com.example.mail' }) });
+  const loadMs = Date.now() - warm;
+
+  const rows: Row[] = [];
+  rows.push(await measure('GET /healthz (floor)', `${base}/healthz`, {}));
+  const evaluate: Partial<autocannon.Options> = {
+    method: 'POST',
+    headers,
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ deviceId: pick(), app: 'com.example.mail' }) }) }],
+  };
+  rows.push(await measure('POST /access/evaluate (saturated)', `${base}/api/v1/access/evaluate`, evaluate));
+  rows.push(await measure(`POST /access/evaluate @ ${RATE} req/s`, `${base}/api/v1/access/evaluate`, { ...evaluate, overallRate: RATE }));
+  rows.push(await measure('GET /devices/{id} (DB per call)', `${base}/api/v1/devices/${ids[0]}`, { headers, requests: [{ setupRequest: (req) => ({ ...req, path: `/api/v1/devices/${pick()}` }) }] }));
+  await app.close();
+  await storage.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  process.stdout.write(`access/evaluate benchmark: ${DEVICES} devices (seeded in ${((warm - seeded) / 1000).toFixed(1)} s, index loaded in ${loadMs} ms), ${CONNECTIONS} connections, ${SECONDS} s each, SQLite, load generator in the same process\n\n`);
+  process.stdout.write('| endpoint | p50 ms | p99 ms | req/s | errors |\n|---|---:|---:|---:|---:|\n');
+  for (const r of rows) process.stdout.write(`| ${r.name} | ${r.p50} | ${r.p99} | ${r.rps} | ${r.errors} |\n`);
+  if (rows[1]!.errors + rows[2]!.errors > 0) {
+    process.stderr.write('access/evaluate returned errors\n');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
