@@ -12,6 +12,7 @@ import { networkProtection, type NetworkObservation } from './network-protection
 import { Outbox, type DeliveryResult, type OutboxOptions } from './outbox.js';
 import { applyPrivacy, type PrivacyContext } from './privacy.js';
 import { agentSettings, type AgentSettings } from './settings.js';
+import { tunnelTransition, type TunnelEvent, type TunnelResult } from './tunnel.js';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -261,11 +262,37 @@ export class Agent {
   }
 
   private async applyWebProtectionPolicy(): Promise<void> {
+    await this.tunnelEvent({ type: 'policy_changed', webProtection: (await this.settings()).webProtection });
+  }
+
+  /**
+   * Moves the tunnel through its life cycle: `tunnelTransition` decides, the platform acts, and
+   * every change is reported (the server shows the state and since when).
+   */
+  async tunnelEvent(event: TunnelEvent): Promise<TunnelResult> {
+    await this.load();
+    const { tunnel, clock } = this.options.adapter;
+    const before = tunnel.state();
+    const result = tunnelTransition(before, event, { optionalVpn: (await this.settings()).optionalVpn }, clock.now());
+    if (result.refused) return result;
+    if (result.effect === 'remove_profile') await tunnel.removeOwnProfile();
+    if (result.status.state !== before.state) {
+      await tunnel.setState(result.status.state);
+      await this.queue([{ type: 'tunnel_state', state: result.status.state, previous: before.state }]);
+    }
+    return result;
+  }
+
+  /** The user starts web protection: asks for the VPN permission where the tunnel needs it. */
+  private async startWebProtection(): Promise<void> {
     const { tunnel } = this.options.adapter;
-    const current = tunnel.state().state;
-    const settings = await this.settings();
-    if (!settings.webProtection && current !== 'disabled_by_policy') await tunnel.setState('disabled_by_policy');
-    if (settings.webProtection && current === 'disabled_by_policy') await tunnel.setState('permission_pending');
+    if (tunnel.state().state !== 'permission_pending') {
+      const result = await this.tunnelEvent({ type: 'user_turned_on' });
+      if (result.effect !== 'request_permission') return;
+    }
+    const granted = await tunnel.requestPermission();
+    // Declining counts as skipping, which only DefenderOptionalVPN allows; otherwise it stays pending.
+    await this.tunnelEvent({ type: granted ? 'permission_granted' : 'permission_skipped' });
   }
 
   private async observeNetwork(): Promise<void> {
@@ -294,14 +321,13 @@ export class Agent {
     if (verdict.jailbroken && !detected) {
       await this.queue([{ type: 'jailbreak', failedChecks: verdict.failedChecks, score: verdict.score }]);
       await this.save({ ...clearUserData(this.state), jailbreak });
-      await adapter.tunnel.removeOwnProfile();
-      await adapter.tunnel.setState('removed_jailbreak');
+      await this.tunnelEvent({ type: 'jailbreak_detected' });
       this.notify('jailbroken', 'device');
       return;
     }
-    // A restored device gets its onboarding back; a later jailbreak is reported again.
-    if (!verdict.jailbroken && detected) await adapter.tunnel.setState('permission_pending');
     await this.save({ ...this.state, jailbreak });
+    // A restored device gets its onboarding back; a later jailbreak is reported again.
+    if (!verdict.jailbroken && detected) await this.tunnelEvent({ type: 'jailbreak_cleared' });
   }
 
   private async sendInventory(): Promise<void> {
@@ -370,7 +396,6 @@ export class Agent {
   /** Applies what the user did in the app; throws ActionRefused when the app would not offer it. */
   async userAction(action: UserAction): Promise<void> {
     const view = await this.view();
-    const { tunnel } = this.options.adapter;
     const refuse = (why: string) => {
       throw new ActionRefused(`${action.type}: ${why}`);
     };
@@ -379,11 +404,11 @@ export class Agent {
       case 'grant_vpn':
       case 'start_web_protection':
         if (!view.protection.canStartWebProtection) refuse('web protection cannot be started on this device');
-        if (!(await tunnel.requestPermission())) await tunnel.setState('skipped');
-        return;
+        return this.startWebProtection();
       case 'skip_vpn':
         if (!view.onboarding?.skippable) refuse('the VPN permission is required (DefenderOptionalVPN is off)');
-        return tunnel.setState('skipped');
+        await this.tunnelEvent({ type: 'permission_skipped' });
+        return;
       case 'trust_network':
       case 'untrust_network': {
         if (!view.trustedNetworks.available) refuse('the end-user trust flow is not enabled');
@@ -407,7 +432,8 @@ export class Agent {
         return this.signOut();
       case 'sign_in':
         await this.save({ ...this.state, signedOut: false });
-        return tunnel.setState('permission_pending');
+        await this.tunnelEvent({ type: 'signed_in' });
+        return;
     }
   }
 
@@ -415,7 +441,7 @@ export class Agent {
   private async signOut(): Promise<void> {
     await this.queue([{ type: 'signed_out' }]);
     await this.save({ ...this.state, signedOut: true });
-    await this.options.adapter.tunnel.setState('off_by_user');
+    await this.tunnelEvent({ type: 'signed_out' });
     await this.deliver(true).catch(() => undefined);
   }
 }

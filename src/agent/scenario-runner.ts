@@ -181,6 +181,9 @@ class SimulatedDevice {
         return agent.backgroundTick();
       case 'user':
         return agent.userAction(await this.userAction(step.choice));
+      case 'vpn':
+        await agent.tunnelEvent({ type: step.event === 'connect_on_demand_off' ? 'user_turned_off' : step.event });
+        return;
     }
   }
 

@@ -92,6 +92,11 @@ export const ScenarioStep = z.discriminatedUnion('action', [
   step('offline', {}, 'The device loses the server.'),
   step('online', {}, 'The device reaches the server again.'),
   step('user', { choice: UserChoice }, 'The user does something in the app.'),
+  step(
+    'vpn',
+    { event: z.enum(['other_vpn_connected', 'other_vpn_disconnected', 'connect_on_demand_off']) },
+    'The platform reports the tunnel: another VPN takes or gives back the device-wide slot, or the user turns Connect On Demand off in Settings.',
+  ),
 ]);
 export type ScenarioStep = z.infer<typeof ScenarioStep>;
 

@@ -15,6 +15,9 @@ export type TunnelEvent =
   | { type: 'other_vpn_connected' }
   | { type: 'other_vpn_disconnected' }
   | { type: 'jailbreak_detected' }
+  | { type: 'jailbreak_cleared' }
+  | { type: 'signed_out' }
+  | { type: 'signed_in' }
   | { type: 'policy_changed'; webProtection: boolean };
 
 export interface TunnelContext {
@@ -42,12 +45,16 @@ const to = (state: TunnelState, now: number, effect?: TunnelResult['effect']): T
  * - Only one device-wide VPN is active: another one connecting pre-empts ours.
  * - `WebProtection=false` disables it and the user cannot start it; turning it back on asks again.
  * - The permission can be skipped only with `DefenderOptionalVPN=true`, and enabled later.
- * - After a jailbreak the profile is removed for good (the app's data is cleared too).
+ * - After a jailbreak the profile is removed (the app's data is cleared too); only a device found
+ *   clean again gets its onboarding back.
+ * - Signing out stops protection; signing in starts onboarding again.
  */
 export function tunnelTransition(current: TunnelStatus, event: TunnelEvent, ctx: TunnelContext, now: number): TunnelResult {
   const { state } = current;
   const refuse = (refused: string): TunnelResult => ({ status: current, refused });
-  if (state === 'removed_jailbreak') return refuse('web protection was removed because this device is jailbroken');
+  if (state === 'removed_jailbreak') {
+    return event.type === 'jailbreak_cleared' ? to('permission_pending', now) : refuse('web protection was removed because this device is jailbroken');
+  }
 
   switch (event.type) {
     case 'jailbreak_detected':
@@ -55,6 +62,8 @@ export function tunnelTransition(current: TunnelStatus, event: TunnelEvent, ctx:
     case 'policy_changed':
       if (!event.webProtection) return state === 'disabled_by_policy' ? { status: current } : to('disabled_by_policy', now, 'stop');
       return state === 'disabled_by_policy' ? to('permission_pending', now, 'request_permission') : { status: current };
+    case 'jailbreak_cleared':
+      return { status: current };
     default:
       break;
   }
@@ -68,8 +77,13 @@ export function tunnelTransition(current: TunnelStatus, event: TunnelEvent, ctx:
       return ctx.optionalVpn ? to('skipped', now) : refuse('your organisation requires the VPN permission for web protection');
     case 'user_turned_on':
       if (state === 'skipped') return to('permission_pending', now, 'request_permission');
-      if (state === 'off_by_user') return to('connected', now, 'start');
+      // Starting ours while another VPN runs takes the device-wide slot back.
+      if (state === 'off_by_user' || state === 'preempted') return to('connected', now, 'start');
       return { status: current };
+    case 'signed_out':
+      return state === 'off_by_user' ? { status: current } : to('off_by_user', now, 'stop');
+    case 'signed_in':
+      return state === 'off_by_user' ? to('permission_pending', now, 'request_permission') : { status: current };
     case 'user_turned_off':
       return state === 'connected' || state === 'preempted' ? to('off_by_user', now, 'stop') : { status: current };
     case 'other_vpn_connected':

@@ -59,7 +59,7 @@ export function program(): Command {
     .description('admin API tokens')
     .command('create')
     .requiredOption('--name <name>')
-    .addOption(new Option('--role <role>', 'admin or analyst (read-only)').default('analyst'))
+    .addOption(new Option('--role <role>', 'admin, responder (reads and triages alerts) or analyst (read-only)').choices(['admin', 'responder', 'analyst']).default('analyst'))
     .option('--tenant <id-or-name>', 'needed when there are several tenants')
     .addOption(dbOption())
     .action(apiTokenCreateCommand);

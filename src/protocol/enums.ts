@@ -7,8 +7,11 @@ export type Platform = z.infer<typeof Platform>;
 export const Management = z.enum(['mdm', 'mam', 'none']);
 export type Management = z.infer<typeof Management>;
 
-/** Admin roles: `analyst` reads everything in its tenant and changes nothing. */
-export const AdminRole = z.enum(['admin', 'analyst']);
+/**
+ * Console roles: `analyst` reads everything in its tenant and changes nothing; `responder` reads
+ * and triages alerts (status, assignment, classification, comments); `admin` does everything.
+ */
+export const AdminRole = z.enum(['admin', 'responder', 'analyst']);
 export type AdminRole = z.infer<typeof AdminRole>;
 
 /**

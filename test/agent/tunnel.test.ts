@@ -28,6 +28,11 @@ describe('tunnel life cycle', () => {
     ['skipped', { type: 'policy_changed', webProtection: false }, true, 'disabled_by_policy', 'stop'],
     ['disabled_by_policy', { type: 'policy_changed', webProtection: true }, false, 'permission_pending', 'request_permission'],
     ['disabled_by_policy', E('jailbreak_detected'), false, 'removed_jailbreak', 'remove_profile'],
+    ['removed_jailbreak', E('jailbreak_cleared'), false, 'permission_pending', undefined],
+    ['preempted', E('user_turned_on'), false, 'connected', 'start'],
+    ['connected', E('signed_out'), false, 'off_by_user', 'stop'],
+    ['skipped', E('signed_out'), true, 'off_by_user', 'stop'],
+    ['off_by_user', E('signed_in'), false, 'permission_pending', 'request_permission'],
   ])('%s --%o--> %s', (from, event, optionalVpn, expected, effect) => {
     const result = step(from, event, optionalVpn);
     expect(result.refused).toBeUndefined();
@@ -49,7 +54,7 @@ describe('tunnel life cycle', () => {
     }
   });
 
-  it('never comes back after a jailbreak', () => {
+  it('never comes back after a jailbreak unless the device is found clean', () => {
     for (const event of [E('user_turned_on'), E('permission_granted'), { type: 'policy_changed', webProtection: true } as TunnelEvent]) {
       const result = step('removed_jailbreak', event);
       expect(result.status).toEqual({ state: 'removed_jailbreak', since: 0 });

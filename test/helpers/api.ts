@@ -8,12 +8,13 @@ import type { Backend } from './storage.js';
 export interface TestTenant extends TenantCredentials {
   adminToken: string;
   analystToken: string;
+  responderToken: string;
 }
 
 export interface TestApi {
   app: FastifyInstance;
   storage: Storage;
-  /** A tenant with an admin API token and an analyst API token. */
+  /** A tenant with an API token for each role. */
   tenant(name: string): Promise<TestTenant>;
   /** JSON request through fastify's inject (no socket). */
   call(method: string, url: string, options?: { token?: string; body?: unknown; cookie?: string }): Promise<LightMyRequestResponse>;
@@ -33,7 +34,8 @@ export async function testApi(backend: Backend, clock?: { now(): Date }, options
       const creds = await createTenant(storage, { name, adminEmail: `admin${++counter}@${name.toLowerCase().replace(/\W/g, '')}.example` }, now);
       const admin = await createApiToken(storage, creds.tenant.id, { name: 'test admin', role: 'admin' }, now);
       const analyst = await createApiToken(storage, creds.tenant.id, { name: 'test analyst', role: 'analyst' }, now);
-      return { ...creds, adminToken: admin.token, analystToken: analyst.token };
+      const responder = await createApiToken(storage, creds.tenant.id, { name: 'test responder', role: 'responder' }, now);
+      return { ...creds, adminToken: admin.token, analystToken: analyst.token, responderToken: responder.token };
     },
     call(method, url, options = {}) {
       const headers: Record<string, string> = {};

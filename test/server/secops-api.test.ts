@@ -52,7 +52,7 @@ describe.each(backends())('security operations API on $name', (backend) => {
     expect((await device.send([good])).body.accepted).toEqual([good.id]);
   });
 
-  it('de-duplicates alerts per threat and device, explains the risk, and lets an analyst triage', async () => {
+  it('de-duplicates alerts per threat and device, explains the risk, and lets a responder triage', async () => {
     const device = await enrolledDevice(api, a);
     await device.send([phishing('bad.example'), phishing('bad.example'), phishing('other.example')]);
     const alerts = (await api.call('GET', `/api/v1/devices/${device.deviceId}/alerts`, { token: a.analystToken })).json<AlertList>();
@@ -64,11 +64,11 @@ describe.each(backends())('security operations API on $name', (backend) => {
     expect(view.riskLevel).toBe('Medium');
     expect(view.risk.reasons.map((r) => r.alertId).sort()).toEqual(alerts.items.map((x) => x.id).sort());
 
-    const bogus = await api.call('PATCH', `/api/v1/alerts/${bad.id}`, { token: a.analystToken, body: { classification: 'FalsePositive', determination: 'Malware' } });
+    const bogus = await api.call('PATCH', `/api/v1/alerts/${bad.id}`, { token: a.responderToken, body: { classification: 'FalsePositive', determination: 'Malware' } });
     expect(bogus.statusCode).toBe(400);
     for (const alert of alerts.items) {
       const res = await api.call('PATCH', `/api/v1/alerts/${alert.id}`, {
-        token: a.analystToken,
+        token: a.responderToken,
         body: { status: 'Resolved', classification: 'TruePositive', determination: 'Phishing', assignedTo: 'soc@alpha.example', comment: 'user reset password' },
       });
       expect(res.statusCode).toBe(200);
@@ -196,25 +196,25 @@ describe.each(backends())('security operations API on $name', (backend) => {
     const device = await enrolledDevice(api, a);
     await device.send([phishing('roles.example')]);
     const alertId = (await api.call('GET', `/api/v1/devices/${device.deviceId}/alerts`, { token: a.adminToken })).json<AlertList>().items[0]!.id;
-    const cases: Array<[string, string, unknown, { admin: boolean; analyst: boolean }]> = [
-      ['GET', '/api/v1/alerts', undefined, { admin: true, analyst: true }],
-      ['PATCH', `/api/v1/alerts/${alertId}`, { status: 'InProgress' }, { admin: true, analyst: true }],
-      ['GET', `/api/v1/devices/${device.deviceId}/timeline`, undefined, { admin: true, analyst: true }],
-      ['POST', `/api/v1/devices/${device.deviceId}/tags`, { Value: 'x', Action: 'Add' }, { admin: true, analyst: false }],
-      ['GET', '/api/v1/indicators', undefined, { admin: true, analyst: true }],
-      ['POST', '/api/v1/indicators/import', { Indicators: [{ indicatorValue: 'r.example', indicatorType: 'DomainName', action: 'Block', title: 't', description: 'd' }] }, { admin: true, analyst: false }],
-      ['GET', `/api/v1/devices/${device.deviceId}/vulnerabilities`, undefined, { admin: true, analyst: true }],
-      ['GET', '/api/v1/vulnerabilities', undefined, { admin: true, analyst: true }],
-      ['GET', `/api/v1/devices/${device.deviceId}/compliance`, undefined, { admin: true, analyst: true }],
-      ['POST', '/api/v1/access/evaluate', { deviceId: device.deviceId, app: 'com.example.mail' }, { admin: true, analyst: true }],
-      ['GET', '/api/v1/webhooks', undefined, { admin: true, analyst: true }],
-      ['POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/x', events: ['alert.created'] }, { admin: true, analyst: false }],
-      ['GET', '/api/v1/settings', undefined, { admin: true, analyst: true }],
-      ['PATCH', '/api/v1/settings', { appSyncForIos: false }, { admin: true, analyst: false }],
+    const cases: Array<[string, string, unknown, { admin: boolean; responder: boolean; analyst: boolean }]> = [
+      ['GET', '/api/v1/alerts', undefined, { admin: true, responder: true, analyst: true }],
+      ['PATCH', `/api/v1/alerts/${alertId}`, { status: 'InProgress' }, { admin: true, responder: true, analyst: false }],
+      ['GET', `/api/v1/devices/${device.deviceId}/timeline`, undefined, { admin: true, responder: true, analyst: true }],
+      ['POST', `/api/v1/devices/${device.deviceId}/tags`, { Value: 'x', Action: 'Add' }, { admin: true, responder: false, analyst: false }],
+      ['GET', '/api/v1/indicators', undefined, { admin: true, responder: true, analyst: true }],
+      ['POST', '/api/v1/indicators/import', { Indicators: [{ indicatorValue: 'r.example', indicatorType: 'DomainName', action: 'Block', title: 't', description: 'd' }] }, { admin: true, responder: false, analyst: false }],
+      ['GET', `/api/v1/devices/${device.deviceId}/vulnerabilities`, undefined, { admin: true, responder: true, analyst: true }],
+      ['GET', '/api/v1/vulnerabilities', undefined, { admin: true, responder: true, analyst: true }],
+      ['GET', `/api/v1/devices/${device.deviceId}/compliance`, undefined, { admin: true, responder: true, analyst: true }],
+      ['POST', '/api/v1/access/evaluate', { deviceId: device.deviceId, app: 'com.example.mail' }, { admin: true, responder: true, analyst: true }],
+      ['GET', '/api/v1/webhooks', undefined, { admin: true, responder: true, analyst: true }],
+      ['POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/x', events: ['alert.created'] }, { admin: true, responder: false, analyst: false }],
+      ['GET', '/api/v1/settings', undefined, { admin: true, responder: true, analyst: true }],
+      ['PATCH', '/api/v1/settings', { appSyncForIos: false }, { admin: true, responder: false, analyst: false }],
     ];
     for (const [method, url, body, allowed] of cases) {
-      for (const role of ['analyst', 'admin'] as const) {
-        const res = await api.call(method, url, { token: role === 'admin' ? a.adminToken : a.analystToken, body });
+      for (const role of ['analyst', 'responder', 'admin'] as const) {
+        const res = await api.call(method, url, { token: { admin: a.adminToken, responder: a.responderToken, analyst: a.analystToken }[role], body });
         expect([method, url, role, res.statusCode < 300]).toEqual([method, url, role, allowed[role]]);
         if (!allowed[role]) expect(res.statusCode).toBe(403);
       }

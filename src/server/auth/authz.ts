@@ -10,31 +10,34 @@ export type AdminPrincipal = Extract<Principal, { kind: 'admin' }>;
 export type DevicePrincipal = Extract<Principal, { kind: 'device' }>;
 
 /** Everything an admin can do through the API, as `resource:verb`. */
-export type Action =
-  | 'devices:read'
-  | 'devices:write'
-  | 'devices:tag'
-  | 'api-tokens:read'
-  | 'api-tokens:write'
-  | 'enrollment-tokens:read'
-  | 'enrollment-tokens:write'
-  | 'groups:read'
-  | 'groups:write'
-  | 'policies:read'
-  | 'policies:write'
-  | 'alerts:read'
-  | 'alerts:triage'
-  | 'indicators:read'
-  | 'indicators:write'
-  | 'vulnerabilities:read'
-  | 'compliance:read'
-  | 'access:evaluate'
-  | 'webhooks:read'
-  | 'webhooks:write'
-  | 'settings:read'
-  | 'settings:write';
+export const ACTIONS = [
+  'devices:read',
+  'devices:write',
+  'devices:tag',
+  'api-tokens:read',
+  'api-tokens:write',
+  'enrollment-tokens:read',
+  'enrollment-tokens:write',
+  'groups:read',
+  'groups:write',
+  'policies:read',
+  'policies:write',
+  'alerts:read',
+  'alerts:triage',
+  'indicators:read',
+  'indicators:write',
+  'vulnerabilities:read',
+  'compliance:read',
+  'access:evaluate',
+  'webhooks:read',
+  'webhooks:write',
+  'settings:read',
+  'settings:write',
+] as const;
 
-const READS: Action[] = [
+export type Action = (typeof ACTIONS)[number];
+
+const READS: readonly Action[] = [
   'devices:read',
   'api-tokens:read',
   'enrollment-tokens:read',
@@ -51,15 +54,16 @@ const READS: Action[] = [
 ];
 
 /**
- * The whole authorization policy in one table. Analysts read everything and triage alerts
- * (status, assignment, classification, comments): that is a SOC analyst's daily work and it
- * changes no protection. Everything that changes what devices enforce or where data goes
- * (indicators, tags, settings, webhooks, tokens) is for admins. Tenancy is not decided here:
- * every store call is scoped by the principal's tenant.
+ * The whole authorization policy in one table. Analysts read and change nothing. Responders also
+ * triage alerts (status, assignment, classification, comments): a SOC's daily work, which changes
+ * no protection. Everything that changes what devices enforce or where data goes (indicators,
+ * tags, policies, settings, webhooks, tokens) is for admins. Tenancy is not decided here: every
+ * store call is scoped by the principal's tenant.
  */
 const POLICY: Record<AdminRole, ReadonlySet<Action>> = {
-  admin: new Set<Action>([...READS, 'devices:write', 'devices:tag', 'api-tokens:write', 'enrollment-tokens:write', 'groups:write', 'policies:write', 'alerts:triage', 'indicators:write', 'webhooks:write', 'settings:write']),
-  analyst: new Set<Action>([...READS, 'alerts:triage']),
+  admin: new Set<Action>(ACTIONS),
+  responder: new Set<Action>([...READS, 'alerts:triage']),
+  analyst: new Set<Action>(READS),
 };
 
 export function can(role: AdminRole, action: Action): boolean {
