@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { buildApp } from '../../src/server/http/app.js';
-import type { PolicySource } from '../../src/server/services/policy-source.js';
+import { AppProtectionPolicyInput } from '../../src/protocol/index.js';
 import { createApiToken } from '../../src/server/services/auth.js';
 import { createTenant } from '../../src/server/services/provisioning.js';
 import { openDatabase } from '../../src/server/storage/db.js';
@@ -34,6 +34,10 @@ async function seed(): Promise<{ token: string; ids: string[] }> {
   const now = new Date();
   const { tenant } = await createTenant(storage, { name: 'Bench', adminEmail: 'bench@bench.example' }, now);
   const { token } = await createApiToken(storage, tenant.id, { name: 'bench', role: 'analyst' }, now);
+  // A stored "max Low" app protection policy for every device, read as the server reads it.
+  const policy = AppProtectionPolicyInput.parse({ name: 'Max Low', maxThreatLevel: 'low', action: 'block', assignment: { allDevices: true } });
+  const { name, assignment, ...body } = policy;
+  await storage.createPolicy({ id: randomUUID(), tenantId: tenant.id, kind: 'app_protection', name, body, assignment, createdAt: now.toISOString(), updatedAt: now.toISOString() });
   await storage.close();
   // Rows go in directly, in large batches: enrolling 100k devices through the API would take minutes.
   const { db } = openDatabase(file);
@@ -86,10 +90,6 @@ async function seed(): Promise<{ token: string; ids: string[] }> {
   return { token, ids };
 }
 
-const maxLow: PolicySource = {
-  forDevice: () => ({ appProtection: [{ id: 'max-low', name: 'Max Low', maxThreatLevel: 'low', action: 'block' }], compliance: [] }),
-  onChange: () => undefined,
-};
 
 interface Row {
   name: string;
@@ -108,7 +108,7 @@ async function main() {
   const seeded = Date.now();
   const { token, ids } = await seed();
   const storage = await openStorage(file);
-  const app = await buildApp({ storage, policies: maxLow });
+  const app = await buildApp({ storage });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -83,6 +83,10 @@ export const AppProtectionPolicyInput = z.object({
   description: Description,
   maxThreatLevel: ThreatLevel,
   action: z.enum(['block', 'wipe']),
+  /** Bundle ids of the protected apps; empty means every managed app. */
+  apps: z.array(z.string().trim().min(1).max(255)).max(500).default([]),
+  /** What to do on a jailbroken device whatever its threat level; none leaves it to the level. */
+  jailbrokenAction: z.enum(['block', 'wipe']).optional(),
   assignment: Assignment.default({ allDevices: false, include: [], exclude: [] }),
 });
 export type AppProtectionPolicyInput = z.infer<typeof AppProtectionPolicyInput>;

@@ -7,9 +7,8 @@ import type { TestApi, TestTenant } from './api.js';
 
 /** Policies assigned to every device of every tenant, changeable by the test. */
 export function fixedPolicies(initial: { appProtection?: AppProtectionRules[]; compliance?: CompliancePolicyRules[] } = {}) {
-  const listeners: Array<(tenantId: string) => void> = [];
   const current = { appProtection: initial.appProtection ?? [], compliance: initial.compliance ?? [] };
-  const source: PolicySource = { forDevice: () => current, onChange: (l) => listeners.push(l) };
+  const source: PolicySource = { forDevice: () => Promise.resolve(current) };
   return { source, current };
 }
 

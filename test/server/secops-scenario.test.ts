@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessDecision, AlertList, ComplianceResult, DeviceDetail, DeviceVulnerabilities, FleetVulnerabilities, TimelinePage } from '../../src/protocol/index.js';
 import { importVulnData } from '../../src/server/services/vulnerabilities.js';
 import { testApi, type TestApi, type TestTenant } from '../helpers/api.js';
-import { enrolledDevice, fixedPolicies, reportId } from '../helpers/secops.js';
+import { enrolledDevice, reportId } from '../helpers/secops.js';
 import { backends } from '../helpers/storage.js';
 
 // The API-level equivalent of `bulwark simulate --scenario` on the shipped scenario: one device
@@ -14,14 +14,18 @@ const at = (minutes: number) => new Date(Date.parse('2025-06-02T09:00:00Z') + mi
 describe.each(backends())('scenario: jailbreak, phishing, open network, old iOS on $name', (backend) => {
   let api: TestApi;
   let tenant: TestTenant;
-  const policies = fixedPolicies({
-    appProtection: [{ id: 'app-max-low', name: 'Max Low', maxThreatLevel: 'low', action: 'block' }],
-    compliance: [{ id: 'c-baseline', name: 'Baseline', requiredThreatLevel: 'low', blockJailbroken: true, minimumOsVersion: null }],
-  });
+  let appMaxLow = '';
 
   beforeAll(async () => {
-    api = await testApi(backend, undefined, { policies: policies.source });
+    // Real stored policies, created as an admin would: the decisions read them from memory.
+    api = await testApi(backend);
     tenant = await api.tenant('Scenario');
+    const everyone = { allDevices: true, include: [], exclude: [] };
+    const created = await api.call('POST', '/api/v1/app-protection-policies', { token: tenant.adminToken, body: { name: 'Max Low', maxThreatLevel: 'low', action: 'block', assignment: everyone } });
+    expect(created.statusCode, created.body).toBe(201);
+    appMaxLow = created.json<{ id: string }>().id;
+    const baseline = await api.call('POST', '/api/v1/compliance-policies', { token: tenant.adminToken, body: { name: 'Baseline', requiredThreatLevel: 'low', blockJailbroken: true, assignment: everyone } });
+    expect(baseline.statusCode, baseline.body).toBe(201);
     for (const file of ['../shared/data/ios-security-releases.json', '../shared/data/kev-apple.json', 'examples/vulndb/app-advisories.json']) {
       await importVulnData(api.storage, fs.readFileSync(file, 'utf8'), new Date());
     }
@@ -64,10 +68,23 @@ describe.each(backends())('scenario: jailbreak, phishing, open network, old iOS 
     expect(compliance).toMatchObject({ compliant: false, reasons: ['Baseline: risk level High is above the allowed low', 'Baseline: the device is jailbroken'] });
 
     const blocked = await evaluate({ deviceId: device.deviceId, app: 'com.example.mail' });
-    expect(blocked).toMatchObject({ decision: 'block', riskLevel: 'High', policies: [{ id: 'app-max-low', decision: 'block' }] });
+    expect(blocked).toMatchObject({ decision: 'block', riskLevel: 'High', policies: [{ id: appMaxLow, decision: 'block' }] });
     expect((await evaluate({ userPrincipalName: 'ANN@scenario.example', app: 'com.example.mail' })).decision).toBe('block');
     expect((await evaluate({ deviceId: clean.deviceId, app: 'com.example.mail' })).decision).toBe('allow');
     expect((await evaluate({ userPrincipalName: 'nobody@scenario.example', app: 'com.example.mail' })).decision).toBe('block');
+
+    // An admin relaxes the policy: the next decision reads it (the in-memory copy is invalidated).
+    const relaxed = await api.call('PUT', `/api/v1/app-protection-policies/${appMaxLow}`, {
+      token: tenant.adminToken,
+      body: { name: 'Max Low', maxThreatLevel: 'high', action: 'block', assignment: { allDevices: true, include: [], exclude: [] } },
+    });
+    expect(relaxed.statusCode, relaxed.body).toBe(200);
+    expect((await evaluate({ deviceId: device.deviceId, app: 'com.example.mail' })).decision).toBe('allow');
+    await api.call('PUT', `/api/v1/app-protection-policies/${appMaxLow}`, {
+      token: tenant.adminToken,
+      body: { name: 'Max Low', maxThreatLevel: 'low', action: 'block', assignment: { allDevices: true, include: [], exclude: [] } },
+    });
+    expect((await evaluate({ deviceId: device.deviceId, app: 'com.example.mail' })).decision).toBe('block');
   });
 
   it('decides the same whatever the device kept private', async () => {

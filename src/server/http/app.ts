@@ -23,7 +23,7 @@ import { AccessService } from '../services/access.js';
 import { AlertService } from '../services/alerts.js';
 import { IndicatorService } from '../services/indicators.js';
 import { IngestionService } from '../services/ingestion.js';
-import { noPolicies, type PolicySource } from '../services/policy-source.js';
+import { notifyingPolicyWrites, StoredPolicySource, type PolicySource } from '../services/policy-source.js';
 import { PostureIndex } from '../services/posture-index.js';
 import { EnrollmentTokenService } from '../services/provisioning.js';
 import { SecOpsEvents } from '../services/secops-events.js';
@@ -67,7 +67,7 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Mark the session cookie Secure (behind TLS). */
   secureCookies?: boolean;
-  /** Compliance and app protection policies; none assigned without it. */
+  /** Compliance and app protection policies; by default the tenant's stored ones. */
   policies?: PolicySource;
   /** Webhook retry timing (tests shorten it). */
   webhookRetry?: RetryPolicy;
@@ -104,13 +104,16 @@ export interface ServiceOptions {
   log?: (err: unknown) => void;
 }
 
-export function createServices(storage: Storage, options: ServiceOptions = {}): Services {
+export function createServices(base: Storage, options: ServiceOptions = {}): Services {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => undefined);
+  // Access decisions read policies from memory; every policy or group write invalidates it.
+  const stored = new StoredPolicySource(base);
+  const storage = notifyingPolicyWrites(base, (tenantId) => stored.invalidate(tenantId));
   const events = new SecOpsEvents();
   const index = new PostureIndex(storage, events);
   const devices = new DeviceService(storage, clock, events);
-  const access = new AccessService(storage, clock, index, options.policies ?? noPolicies, events, log);
+  const access = new AccessService(storage, clock, index, options.policies ?? stored, events, log);
   return {
     auth: new AuthService(storage, clock),
     devices,

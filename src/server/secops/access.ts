@@ -9,7 +9,7 @@ export interface AppProtectionRules {
   maxThreatLevel: ThreatLevel;
   /** What the app does above it: block access or wipe its data. */
   action: 'block' | 'wipe';
-  /** Bundle ids the policy protects; absent means every managed app. */
+  /** Bundle ids the policy protects; absent or empty means every managed app. */
   apps?: readonly string[];
   /** What to do on a jailbroken device (Intune `appActionIfDeviceComplianceRequired`), if anything. */
   jailbrokenAction?: 'block' | 'wipe';
@@ -23,7 +23,7 @@ export interface AccessContext {
 const STRENGTH: Record<AccessDecisionValue, number> = { allow: 0, block: 1, wipe: 2 };
 
 export function appliesTo(policy: AppProtectionRules, app: string): boolean {
-  return !policy.apps || policy.apps.includes(app);
+  return !policy.apps?.length || policy.apps.includes(app);
 }
 
 /**

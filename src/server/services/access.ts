@@ -40,7 +40,7 @@ export class AccessService {
     const device = request.deviceId ? await this.index.device(admin.tenantId, request.deviceId) : await this.index.deviceOfUser(admin.tenantId, request.userPrincipalName!);
     if (request.deviceId && !device) throw new ApiError('not_found', `no device ${request.deviceId}`);
     const target = device ?? { id: '', userPrincipalName: request.userPrincipalName ?? null, management: 'mam' as const };
-    const { appProtection } = this.policies.forDevice(admin.tenantId, target);
+    const { appProtection } = await this.policies.forDevice(admin.tenantId, target);
     return evaluateAccess(device ?? null, request.app, appProtection, { riskSharedWithAppProtection: await this.riskShared(admin.tenantId) });
   }
 
@@ -53,7 +53,7 @@ export class AccessService {
 
   private async evaluateCompliance(tenantId: string, deviceId: string): Promise<ComplianceResult | undefined> {
     const device = await this.index.device(tenantId, deviceId);
-    return device && evaluateCompliance(device, this.policies.forDevice(tenantId, device).compliance);
+    return device && evaluateCompliance(device, (await this.policies.forDevice(tenantId, device)).compliance);
   }
 
   private async refreshCompliance(tenantId: string, deviceId: string): Promise<void> {

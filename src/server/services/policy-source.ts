@@ -1,5 +1,10 @@
+import { applicableAccessPolicies } from '../../policy/index.js';
 import type { AppProtectionRules } from '../secops/access.js';
 import type { CompliancePolicyRules } from '../secops/compliance.js';
+import type { AppProtectionPolicyView, CompliancePolicyView } from '../../protocol/index.js';
+import type { Group } from '../storage/groups.js';
+import type { Storage } from '../storage/storage.js';
+import { APP_PROTECTION, COMPLIANCE, listPoliciesOf } from './policies.js';
 
 /** What a policy source needs to know of a device to say which policies reach it. */
 export interface PolicyTarget {
@@ -8,18 +13,80 @@ export interface PolicyTarget {
   management: 'mdm' | 'mam' | 'none';
 }
 
-/**
- * Where compliance and app protection policies come from, assignment already resolved. It is
- * synchronous on purpose: sources serve from memory, and tell `onChange` listeners when an
- * admin changes a policy or a group so they can refresh.
- */
-export interface PolicySource {
-  forDevice(tenantId: string, device: PolicyTarget): { appProtection: AppProtectionRules[]; compliance: CompliancePolicyRules[] };
-  onChange(listener: (tenantId: string) => void): void;
+export interface ApplicablePolicies {
+  appProtection: AppProtectionRules[];
+  compliance: CompliancePolicyRules[];
 }
 
-/** The source until policies are stored (branch `policy`): nothing is assigned. */
-export const noPolicies: PolicySource = {
-  forDevice: () => ({ appProtection: [], compliance: [] }),
-  onChange: () => undefined,
-};
+/** Where compliance and app protection policies come from, assignment already resolved. */
+export interface PolicySource {
+  forDevice(tenantId: string, device: PolicyTarget): Promise<ApplicablePolicies>;
+}
+
+/** For tests of the decisions alone: nothing is assigned. */
+export const noPolicies: PolicySource = { forDevice: () => Promise.resolve({ appProtection: [], compliance: [] }) };
+
+interface TenantPolicies {
+  groups: Group[];
+  appProtection: AppProtectionPolicyView[];
+  compliance: CompliancePolicyView[];
+}
+
+/**
+ * The tenant's groups and access policies, loaded once and kept in memory until an admin changes
+ * a policy or a group (`invalidate`), so access decisions run no query. Another API node learns
+ * of a change when its own copy is invalidated; see docs/secops.md.
+ */
+export class StoredPolicySource implements PolicySource {
+  private readonly tenants = new Map<string, Promise<TenantPolicies>>();
+
+  constructor(private readonly store: Pick<Storage, 'listGroups' | 'listPolicies'>) {}
+
+  invalidate(tenantId: string): void {
+    this.tenants.delete(tenantId);
+  }
+
+  async forDevice(tenantId: string, device: PolicyTarget): Promise<ApplicablePolicies> {
+    let loading = this.tenants.get(tenantId);
+    if (!loading) {
+      loading = this.load(tenantId);
+      this.tenants.set(tenantId, loading);
+      loading.catch(() => this.tenants.delete(tenantId));
+    }
+    const { groups, ...policies } = await loading;
+    const reached = applicableAccessPolicies(device, groups, policies);
+    return { appProtection: reached.appProtection, compliance: reached.compliance };
+  }
+
+  private async load(tenantId: string): Promise<TenantPolicies> {
+    const [groups, appProtection, compliance] = await Promise.all([
+      this.store.listGroups(tenantId),
+      listPoliciesOf(this.store, tenantId, APP_PROTECTION),
+      listPoliciesOf(this.store, tenantId, COMPLIANCE),
+    ]);
+    return { groups, appProtection, compliance };
+  }
+}
+
+/**
+ * Wraps a storage so that every write of a policy or a group calls `changed(tenantId)`: the one
+ * place caches of policies learn they are stale, whichever service wrote.
+ */
+export function notifyingPolicyWrites(store: Storage, changed: (tenantId: string) => void): Storage {
+  const after =
+    <A extends unknown[], R>(write: (...args: A) => Promise<R>, tenantOf: (...args: A) => string) =>
+    async (...args: A): Promise<R> => {
+      const result = await write(...args);
+      changed(tenantOf(...args));
+      return result;
+    };
+  return {
+    ...store,
+    createPolicy: after(store.createPolicy.bind(store), (p) => p.tenantId),
+    updatePolicy: after(store.updatePolicy.bind(store), (p) => p.tenantId),
+    deletePolicy: after(store.deletePolicy.bind(store), (tenantId) => tenantId),
+    createGroup: after(store.createGroup.bind(store), (g) => g.tenantId),
+    updateGroup: after(store.updateGroup.bind(store), (g) => g.tenantId),
+    deleteGroup: after(store.deleteGroup.bind(store), (tenantId) => tenantId),
+  };
+}
