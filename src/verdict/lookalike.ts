@@ -1,0 +1,145 @@
+// Look-alikes of protected brands, beyond any list: names a small edit away from a brand
+// (metarnask.io, paypa1.com) and IDN homoglyphs (аpple.com with a Cyrillic а), in the manner
+// of eth-phishing-detect's fuzzy list. The brand's own registrable domain is always allowed.
+import punycode from 'punycode/punycode.js';
+import { getDomain } from 'tldts';
+
+/** A protected brand: its real domain and how many edits away a name still counts as a look-alike. */
+export interface BrandRule {
+  /** The real domain, e.g. `paypal.com` or `launchpad.ethereum.org`. */
+  domain: string;
+  /** Edits (Levenshtein) tolerated; default by name length: 0 up to 5 letters, 1 up to 9, else 2. */
+  tolerance?: number;
+}
+
+export interface LookalikeHit {
+  rule: 'edit-distance' | 'homoglyph';
+  /** The protected brand's domain. */
+  brand: string;
+  distance: number;
+}
+
+/** Often phished brands; a tenant adds its own (see docs/verdict.md). */
+export const DEFAULT_BRANDS: readonly BrandRule[] = [
+  'paypal.com', 'microsoft.com', 'office.com', 'microsoftonline.com', 'apple.com', 'icloud.com', 'netflix.com',
+  'facebook.com', 'instagram.com', 'whatsapp.com', 'linkedin.com', 'dropbox.com', 'docusign.com', 'coinbase.com',
+  'binance.com', 'metamask.io', 'wellsfargo.com', 'bankofamerica.com', 'chase.com', 'amazon.com',
+].map((domain) => ({ domain }));
+
+/** Letters that look alike across scripts, and ASCII tricks, folded to one Latin letter. */
+const CONFUSABLES: Record<string, string> = {
+  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ј: 'j', ԁ: 'd', ѕ: 's', ӏ: 'l', һ: 'h', ԛ: 'q', ԝ: 'w',
+  α: 'a', ο: 'o', ν: 'v', ι: 'i', ρ: 'p', κ: 'k', τ: 't', ε: 'e', υ: 'u', χ: 'x', ɡ: 'g', ı: 'i', ł: 'l', ø: 'o', đ: 'd',
+  '0': 'o', '1': 'l', '3': 'e', '5': 's',
+};
+
+/** The name with look-alike characters folded: diacritics dropped, confusables mapped, rn → m, vv → w. */
+export function skeleton(name: string): string {
+  let out = '';
+  for (const ch of name.normalize('NFD').replace(/\p{M}/gu, '')) out += CONFUSABLES[ch] ?? ch;
+  return out.replace(/rn/g, 'm').replace(/vv/g, 'w');
+}
+
+/** The part of a host compared with brands: without the last label and a leading `www.` (as eth-phishing-detect does). */
+function fuzzyForm(host: string): string {
+  const lastDot = host.lastIndexOf('.');
+  const name = lastDot < 0 ? host : host.slice(0, lastDot);
+  return name.startsWith('www.') ? name.slice(4) : name;
+}
+
+/** Which of 31 symbol bins a name uses; an edit changes at most two bins, so bins bound the distance cheaply. */
+function binMask(s: string): number {
+  let mask = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    mask |= 1 << (c >= 0x61 && c <= 0x7a ? c - 0x61 : c >= 0x30 && c <= 0x39 ? 26 + (c & 3) : 30);
+  }
+  return mask;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+/** Levenshtein distance if it is at most `limit`, else limit + 1 (banded dynamic programme). */
+export function boundedDistance(x: string, y: string, limit: number): number {
+  if (Math.abs(x.length - y.length) > limit) return limit + 1;
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x.charCodeAt(i - 1) === y.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      current.push(value);
+      if (value < best) best = value;
+    }
+    if (best > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[y.length] ?? limit + 1;
+}
+
+interface CompiledBrand {
+  domain: string;
+  form: string;
+  skeleton: string;
+  mask: number;
+  tolerance: number;
+}
+
+function defaultTolerance(form: string): number {
+  return form.length <= 5 ? 0 : form.length <= 9 ? 1 : 2;
+}
+
+/** Checks hosts against a brand list; compiled once per database. */
+export class LookalikeMatcher {
+  private readonly brands: CompiledBrand[];
+  /** Registrable domains of all brands: a host under one of them is the real thing. */
+  private readonly owned: Set<string>;
+
+  constructor(rules: readonly BrandRule[]) {
+    this.brands = rules.map((rule) => {
+      const domain = rule.domain.toLowerCase();
+      const form = fuzzyForm(domain);
+      return { domain, form, skeleton: skeleton(form), mask: binMask(form), tolerance: rule.tolerance ?? defaultTolerance(form) };
+    });
+    this.owned = new Set(rules.map((rule) => getDomain(rule.domain) ?? rule.domain.toLowerCase()));
+  }
+
+  /** The look-alike a canonical (ASCII, lower-case) host name is, if any. */
+  check(host: string): LookalikeHit | undefined {
+    if (this.brands.length === 0) return undefined;
+    const form = fuzzyForm(host);
+    const mask = binMask(form);
+    let hit: LookalikeHit | undefined;
+    for (const brand of this.brands) {
+      if (Math.abs(form.length - brand.form.length) > brand.tolerance || popcount(mask ^ brand.mask) > 2 * brand.tolerance) continue;
+      const distance = boundedDistance(form, brand.form, brand.tolerance);
+      if (distance <= brand.tolerance) {
+        hit = { rule: 'edit-distance', brand: brand.domain, distance };
+        break;
+      }
+    }
+    if (!hit && (host.includes('xn--') || /[0135]|rn|vv/.test(form))) hit = this.homoglyph(form);
+    if (!hit) return undefined;
+    return this.owned.has(getDomain(host) ?? host) ? undefined : hit;
+  }
+
+  private homoglyph(form: string): LookalikeHit | undefined {
+    let unicode: string;
+    try {
+      unicode = punycode.toUnicode(form);
+    } catch {
+      return undefined;
+    }
+    const folded = skeleton(unicode);
+    for (const brand of this.brands) {
+      if (folded !== brand.skeleton) continue;
+      return { rule: 'homoglyph', brand: brand.domain, distance: boundedDistance(unicode, brand.form, Math.max(unicode.length, brand.form.length)) };
+    }
+    return undefined;
+  }
+}
