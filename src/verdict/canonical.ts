@@ -152,8 +152,8 @@ function canonicalHost(raw: string): { host: string; hostKind: HostKind } | { er
   return { host, hostKind: 'domain' };
 }
 
-/** The full algorithm: byte-wise, repeated unescaping, every host form. */
-function slowParse(input: string): ParsedUrl {
+/** The full algorithm: byte-wise, repeated unescaping, every host form (parseUrl's fallback; exported for the fuzz test). */
+export function slowParse(input: string): ParsedUrl {
   // eslint-disable-next-line no-control-regex
   let s = input.replace(/[\x00-\x1f\x7f]/g, '').trim();
   const hash = s.indexOf('#');

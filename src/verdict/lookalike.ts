@@ -8,7 +8,10 @@ import { getDomain } from 'tldts';
 export interface BrandRule {
   /** The real domain, e.g. `paypal.com` or `launchpad.ethereum.org`. */
   domain: string;
-  /** Edits (Levenshtein) tolerated; default by name length: 0 up to 5 letters, 1 up to 9, else 2. */
+  /**
+   * Edits (Levenshtein) tolerated; default by name length: 0 up to 5 letters, 1 up to 9, else 2.
+   * The same name under another suffix (amazon.de for amazon.com) is never flagged.
+   */
   tolerance?: number;
 }
 
@@ -118,7 +121,8 @@ export class LookalikeMatcher {
     for (const brand of this.brands) {
       if (Math.abs(form.length - brand.form.length) > brand.tolerance || popcount(mask ^ brand.mask) > 2 * brand.tolerance) continue;
       const distance = boundedDistance(form, brand.form, brand.tolerance);
-      if (distance <= brand.tolerance) {
+      // Distance 0 is the brand's own name under another suffix (amazon.de): brands own many of those.
+      if (distance > 0 && distance <= brand.tolerance) {
         hit = { rule: 'edit-distance', brand: brand.domain, distance };
         break;
       }

@@ -6,7 +6,7 @@ import { domainKeyA, domainKeyB, hostState, keyNumber, pathKeyA, pathKeyB, pathS
 import { bucketBitsFor, buildKeyTable, CLASS_MASK, HAS_PATHS, type KeyTable } from './key-table.js';
 import { DEFAULT_BRANDS, LookalikeMatcher, type BrandRule } from './lookalike.js';
 import { actionRank } from './precedence.js';
-import { parseTarget, type Target } from './target.js';
+import { isPublicSuffix, parseTarget, type Target } from './target.js';
 
 /** One line of a feed: a domain, host/path or URL, where it came from and what to do. */
 export interface FeedEntry {
@@ -173,8 +173,8 @@ export function tableFromColumns(bits: number, columns: { length: number; a: Uin
 }
 
 /**
- * Compiles feeds and indicators into a database. Entries that are not URLs or hosts, single
- * labels (`com`) and invalid indicators are returned in `rejected`, not thrown: a feed with a
+ * Compiles feeds and indicators into a database. Entries that are not URLs or hosts, top-level
+ * domains (`com`) and invalid indicators are returned in `rejected`, not thrown: a feed with a
  * few bad lines still loads.
  */
 export function buildThreatDb(input: BuildInput): { db: ThreatDb; rejected: RejectedEntry[] } {
@@ -200,8 +200,9 @@ export function buildThreatDb(input: BuildInput): { db: ThreatDb; rejected: Reje
       last = { ...cls, number };
     }
     const target = parseTarget(entry.value);
-    if ('error' in target || (target.hostKind === 'domain' && !target.host.includes('.'))) {
-      rejected.push({ kind: 'feed', index: i, value: entry.value, reason: 'error' in target ? target.error : 'a single label would match a whole top-level domain' });
+    // Only single labels are checked against the PSL here: a lookup for each of a million entries would double the build time.
+    if ('error' in target || (target.hostKind === 'domain' && !target.host.includes('.') && isPublicSuffix(target.host))) {
+      rejected.push({ kind: 'feed', index: i, value: entry.value, reason: 'error' in target ? target.error : 'a top-level domain would match every site under it' });
       continue;
     }
     const [a, b] = hostState(target.host);

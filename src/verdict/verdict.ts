@@ -191,15 +191,15 @@ export function verdict(db: ThreatDb, question: VerdictQuestion): Verdict {
   const host = url.host;
   const walk = new Walk(db, question, url);
 
-  // Right to left over the host: at each dot, the state of the suffix after it.
+  // Right to left over the host: at each dot, the state of the suffix after it (the top-level
+  // label too: feeds may list intranet single-label names, never a public suffix).
   let count = 0;
   let a = SEED_A;
   let b = SEED_B;
-  let dots = 0;
   if (url.hostKind === 'domain') {
     for (let i = host.length - 1; i >= 0; i--) {
       const c = host.charCodeAt(i);
-      if (c === 0x2e && ++dots >= 2 && count < MAX_LABELS - 1) {
+      if (c === 0x2e && count < MAX_LABELS - 1) {
         suffixStart[count] = i + 1;
         suffixA[count] = a;
         suffixB[count] = b;
