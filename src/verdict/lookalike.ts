@@ -50,6 +50,13 @@ function fuzzyForm(host: string): string {
   return name.startsWith('www.') ? name.slice(4) : name;
 }
 
+const ASCII_CONFUSABLES: Record<string, string> = { '0': 'o', '1': 'l', '3': 'e', '5': 's' };
+
+/** skeleton() for ASCII names, without Unicode normalisation: the common case, kept cheap. */
+function asciiSkeleton(name: string): string {
+  return name.replace(/[0135]/g, (d) => ASCII_CONFUSABLES[d] ?? d).replace(/rn/g, 'm').replace(/vv/g, 'w');
+}
+
 /** Which of 31 symbol bins a name uses; an edit changes at most two bins, so bins bound the distance cheaply. */
 function binMask(s: string): number {
   let mask = 0;
@@ -88,18 +95,26 @@ export function boundedDistance(x: string, y: string, limit: number): number {
 interface CompiledBrand {
   domain: string;
   form: string;
-  skeleton: string;
   mask: number;
+  /** Bins of the brand's skeleton. */
+  skeletonMask: number;
   tolerance: number;
 }
+
+const DIGIT_BINS = 0x3c000000;
+const bin = (letter: string) => 1 << (letter.charCodeAt(0) - 0x61);
+/** Bins a skeleton may drop (digits, r, n, v are folded away) or gain (what they fold to). */
+const FOLDED_AWAY = DIGIT_BINS | bin('r') | bin('n') | bin('v');
+const FOLDED_TO = bin('o') | bin('l') | bin('e') | bin('s') | bin('m') | bin('w');
 
 function defaultTolerance(form: string): number {
   return form.length <= 5 ? 0 : form.length <= 9 ? 1 : 2;
 }
 
-/** Checks hosts against a brand list; compiled once per database. */
+/** Checks hosts against a brand list; compiled once per database. Runs on every verdict that no list decided, so it filters cheaply first. */
 export class LookalikeMatcher {
   private readonly brands: CompiledBrand[];
+  private readonly bySkeleton = new Map<string, CompiledBrand>();
   /** Registrable domains of all brands: a host under one of them is the real thing. */
   private readonly owned: Set<string>;
 
@@ -107,8 +122,9 @@ export class LookalikeMatcher {
     this.brands = rules.map((rule) => {
       const domain = rule.domain.toLowerCase();
       const form = fuzzyForm(domain);
-      return { domain, form, skeleton: skeleton(form), mask: binMask(form), tolerance: rule.tolerance ?? defaultTolerance(form) };
+      return { domain, form, mask: binMask(form), skeletonMask: binMask(skeleton(form)), tolerance: rule.tolerance ?? defaultTolerance(form) };
     });
+    for (const brand of this.brands) if (!this.bySkeleton.has(skeleton(brand.form))) this.bySkeleton.set(skeleton(brand.form), brand);
     this.owned = new Set(rules.map((rule) => getDomain(rule.domain) ?? rule.domain.toLowerCase()));
   }
 
@@ -127,23 +143,25 @@ export class LookalikeMatcher {
         break;
       }
     }
-    if (!hit && (host.includes('xn--') || /[0135]|rn|vv/.test(form))) hit = this.homoglyph(form);
+    // An ASCII homoglyph is possible only if some brand's skeleton bins fit what folding can do to this name's bins.
+    if (!hit && mask & FOLDED_AWAY && this.brands.some((b) => (mask & ~FOLDED_AWAY & ~b.skeletonMask) === 0 && (b.skeletonMask & ~(mask | FOLDED_TO)) === 0)) {
+      hit = this.homoglyph(form, asciiSkeleton(form));
+    }
+    if (!hit && host.includes('xn--')) {
+      try {
+        const unicode = punycode.toUnicode(form);
+        hit = this.homoglyph(unicode, skeleton(unicode));
+      } catch {
+        // not valid punycode: nothing to compare
+      }
+    }
     if (!hit) return undefined;
     return this.owned.has(getDomain(host) ?? host) ? undefined : hit;
   }
 
-  private homoglyph(form: string): LookalikeHit | undefined {
-    let unicode: string;
-    try {
-      unicode = punycode.toUnicode(form);
-    } catch {
-      return undefined;
-    }
-    const folded = skeleton(unicode);
-    for (const brand of this.brands) {
-      if (folded !== brand.skeleton) continue;
-      return { rule: 'homoglyph', brand: brand.domain, distance: boundedDistance(unicode, brand.form, Math.max(unicode.length, brand.form.length)) };
-    }
-    return undefined;
+  private homoglyph(name: string, folded: string): LookalikeHit | undefined {
+    const brand = this.bySkeleton.get(folded);
+    if (!brand || name === brand.form) return undefined;
+    return { rule: 'homoglyph', brand: brand.domain, distance: boundedDistance(name, brand.form, Math.max(name.length, brand.form.length)) };
   }
 }

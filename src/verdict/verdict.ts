@@ -4,7 +4,7 @@
 // beats Block.
 import type { Platform } from '../protocol/enums.js';
 import type { IndicatorAction, IndicatorType } from '../protocol/indicators.js';
-import { parseUrl, type CanonicalUrl } from './canonical.js';
+import { authorityStart, parseUrl, plainHostEnd, type CanonicalUrl, type HostKind } from './canonical.js';
 import { domainKeyA, domainKeyB, keyNumber, pathKeyA, pathKeyB, SEED_A, SEED_B, stepA, stepB } from './key.js';
 import { CLASS_MASK, HAS_PATHS } from './key-table.js';
 import type { LookalikeHit } from './lookalike.js';
@@ -38,8 +38,8 @@ export interface Verdict {
   domainOnly: boolean;
   /** The canonical host asked about (absent when the URL could not be read). */
   host?: string;
-  /** What decided the action. */
-  reason?: Explanation;
+  /** What decided the action; undefined when nothing matched. */
+  reason: Explanation | undefined;
   /** Audit indicators that matched: recorded, not enforced. */
   audits: Explanation[];
   /** Indicators that matched but are not enforced on this platform (IP indicators on iOS). */
@@ -89,28 +89,19 @@ function pathPrefixes(url: CanonicalUrl): PathPrefix[] {
   return out.reverse();
 }
 
-/** The best match so far: longer expression, then stronger action. */
-interface Best {
-  length: number;
-  rank: number;
-  explanation: Explanation | undefined;
+/** Whether a match beats the best so far: a longer expression, or as long and a stronger action. */
+function beats(length: number, rank: number, bestLength: number, bestRank: number): boolean {
+  return length > bestLength || (length === bestLength && rank > bestRank);
 }
 
-function better(best: Best, length: number, action: IndicatorAction): boolean {
-  return length > best.length || (length === best.length && actionRank(action) > best.rank);
-}
-
-function offer(best: Best, length: number, explanation: Explanation & { action: IndicatorAction }): void {
-  if (better(best, length, explanation.action)) {
-    best.length = length;
-    best.rank = actionRank(explanation.action);
-    best.explanation = explanation;
-  }
-}
-
+/** The walk over a host's suffixes once something may match; explanations are built only for winners. */
 class Walk {
-  readonly feed: Best = { length: -1, rank: 0, explanation: undefined };
-  readonly indicator: Best = { length: -1, rank: 0, explanation: undefined };
+  feed: Explanation | undefined;
+  feedLength = -1;
+  feedRank = 0;
+  indicator: Explanation | undefined;
+  indicatorLength = -1;
+  indicatorRank = 0;
   audits: Explanation[] | undefined;
   notEnforced: Explanation[] | undefined;
   private prefixes: PathPrefix[] | undefined;
@@ -118,23 +109,35 @@ class Walk {
   constructor(
     readonly db: ThreatDb,
     readonly question: VerdictQuestion,
-    readonly url: CanonicalUrl,
+    readonly host: string,
+    /** The whole canonical URL, when the host alone was not enough to read it. */
+    private url: CanonicalUrl | undefined,
   ) {}
 
+  /** Path prefixes, canonicalized only now: most hosts have no path entries, so most verdicts never read the path. */
   paths(): PathPrefix[] {
+    this.url ??= parseUrl(this.question.url) as CanonicalUrl;
     return (this.prefixes ??= pathPrefixes(this.url));
   }
 
-  feedMatch(payload: number, expression: string, hostLength: number): void {
+  /** A feed entry matched on the host suffix starting at `start`, plus `path` ('' for the host alone). */
+  feedMatch(payload: number, start: number, path: string): void {
     const cls = this.db.classes[(payload & CLASS_MASK) - 1];
     if (!cls) return;
-    const explanation: Explanation = { kind: 'feed', ...cls, expression };
-    if (cls.action === 'Audit') (this.audits ??= []).push(explanation);
-    else offer(this.feed, hostLength, explanation);
+    const length = this.host.length - start + path.length;
+    const rank = actionRank(cls.action);
+    const explain = (): Explanation => ({ kind: 'feed', source: cls.source, category: cls.category, action: cls.action, expression: this.host.slice(start) + path });
+    if (cls.action === 'Audit') (this.audits ??= []).push(explain());
+    else if (beats(length, rank, this.feedLength, this.feedRank)) {
+      this.feed = explain();
+      this.feedLength = length;
+      this.feedRank = rank;
+    }
   }
 
-  indicatorMatches(list: number[], expression: string, length: number): void {
+  indicatorMatches(list: number[], start: number, path: string): void {
     const q = this.question;
+    const length = this.host.length - start + path.length;
     for (const i of list) {
       const record: IndicatorRecord | undefined = this.db.indicators[i];
       if (!record || (record.expiresAt !== null && q.now >= record.expiresAt)) continue;
@@ -146,82 +149,103 @@ class Walk {
         action: record.action,
         value: record.value,
         title: record.title,
-        expression,
+        expression: this.host.slice(start) + path,
       };
+      const rank = actionRank(record.action);
       if (record.type === 'IpAddress' && (q.platform === 'ios' || q.platform === 'ipados')) (this.notEnforced ??= []).push(explanation);
       else if (record.action === 'Audit') (this.audits ??= []).push(explanation);
-      else offer(this.indicator, length, explanation);
+      else if (beats(length, rank, this.indicatorLength, this.indicatorRank)) {
+        this.indicator = explanation;
+        this.indicatorLength = length;
+        this.indicatorRank = rank;
+      }
     }
   }
 
-  /** Looks up one host suffix (raw states a, b) and, when the URL is visible, its path prefixes. */
-  hostLevel(a: number, b: number, suffix: string): void {
+  /** Looks at one host suffix (raw states a, b; its feed payload already probed) and, when the URL is visible, its path prefixes. */
+  hostLevel(a: number, b: number, start: number, payload: number): void {
     const db = this.db;
     const domainOnly = this.question.visibility === 'domain-only';
-    const ka = domainKeyA(a);
-    const kb = domainKeyB(b);
-    const payload = db.table.get(ka, kb);
-    if (payload & CLASS_MASK) this.feedMatch(payload, suffix, suffix.length);
+    if (payload & CLASS_MASK) this.feedMatch(payload, start, '');
     if (!domainOnly && payload & HAS_PATHS) {
       for (const p of this.paths()) {
         const found = db.table.get(pathKeyA(a, p.a), pathKeyB(b, p.b));
-        if (found & CLASS_MASK) this.feedMatch(found, suffix + p.text, suffix.length + p.text.length);
+        if (found & CLASS_MASK) this.feedMatch(found, start, p.text);
       }
     }
     if (db.indicators.length === 0) return;
-    const hostKey = keyNumber(ka, kb);
+    const hostKey = keyNumber(domainKeyA(a), domainKeyB(b));
     const list = db.indicatorsByKey.get(hostKey);
-    if (list) this.indicatorMatches(list, suffix, suffix.length);
+    if (list) this.indicatorMatches(list, start, '');
     if (!domainOnly && db.indicatorPathHosts.has(hostKey)) {
       for (const p of this.paths()) {
         const found = db.indicatorsByKey.get(keyNumber(pathKeyA(a, p.a), pathKeyB(b, p.b)));
-        if (found) this.indicatorMatches(found, suffix + p.text, suffix.length + p.text.length);
+        if (found) this.indicatorMatches(found, start, p.text);
       }
     }
   }
 }
 
 const NONE: Explanation[] = [];
+const hostPayload = new Int32Array(MAX_LABELS);
 
 /** Answers a verdict question; never throws on bad input (the answer then carries `error`). */
 export function verdict(db: ThreatDb, question: VerdictQuestion): Verdict {
   const domainOnly = question.visibility === 'domain-only';
-  const url = parseUrl(question.url);
-  if ('error' in url) return { action: 'None', domainOnly, audits: NONE, notEnforced: NONE, error: url.error };
-  const host = url.host;
-  const walk = new Walk(db, question, url);
+  const input = question.url;
+  let host: string;
+  let hostKind: HostKind = 'domain';
+  let url: CanonicalUrl | undefined;
+  const start = authorityStart(input);
+  const end = plainHostEnd(input, start);
+  if (end >= 0) host = input.slice(start, end);
+  else {
+    const parsed = parseUrl(input);
+    if ('error' in parsed) return { action: 'None', domainOnly, reason: undefined, audits: NONE, notEnforced: NONE, error: parsed.error };
+    url = parsed;
+    host = parsed.host;
+    hostKind = parsed.hostKind;
+  }
 
   // Right to left over the host: at each dot, the state of the suffix after it (the top-level
-  // label too: feeds may list intranet single-label names, never a public suffix).
-  let count = 0;
+  // label too: feeds may list intranet single-label names, never a public suffix). Level 0 is
+  // the whole host.
   let a = SEED_A;
   let b = SEED_B;
-  if (url.hostKind === 'domain') {
-    for (let i = host.length - 1; i >= 0; i--) {
-      const c = host.charCodeAt(i);
-      if (c === 0x2e && count < MAX_LABELS - 1) {
-        suffixStart[count] = i + 1;
-        suffixA[count] = a;
-        suffixB[count] = b;
-        count++;
-      }
-      a = stepA(a, c);
-      b = stepB(b, c);
+  let count = 0;
+  for (let i = host.length - 1; i >= 0; i--) {
+    const c = host.charCodeAt(i);
+    if (c === 0x2e && hostKind === 'domain' && count < MAX_LABELS - 1) {
+      count++;
+      suffixStart[count] = i + 1;
+      suffixA[count] = a;
+      suffixB[count] = b;
     }
-  } else {
-    for (let i = host.length - 1; i >= 0; i--) {
-      a = stepA(a, host.charCodeAt(i));
-      b = stepB(b, host.charCodeAt(i));
-    }
+    a = stepA(a, c);
+    b = stepB(b, c);
   }
-  walk.hostLevel(a, b, host);
-  for (let k = count - 1; k >= 0; k--) walk.hostLevel(suffixA[k] ?? 0, suffixB[k] ?? 0, host.slice(suffixStart[k]));
-
-  let reason = walk.indicator.explanation ?? walk.feed.explanation;
-  if (!reason && url.hostKind === 'domain') {
-    const hit = db.lookalikes.check(host);
-    if (hit) reason = { kind: 'lookalike', action: 'Block', ...hit };
+  suffixStart[0] = 0;
+  suffixA[0] = a;
+  suffixB[0] = b;
+  // First probe the feed table alone; only a hit (rare) or indicators need the full walk.
+  let hit = db.indicators.length > 0;
+  for (let k = 0; k <= count; k++) {
+    const payload = db.table.get(domainKeyA(suffixA[k] ?? 0), domainKeyB(suffixB[k] ?? 0));
+    hostPayload[k] = payload;
+    if (payload !== 0) hit = true;
+  }
+  let reason: Explanation | undefined;
+  let walk: Walk | undefined;
+  if (hit) {
+    walk = new Walk(db, question, host, url);
+    for (let k = 0; k <= count; k++) walk.hostLevel(suffixA[k] ?? 0, suffixB[k] ?? 0, suffixStart[k] ?? 0, hostPayload[k] ?? 0);
+    reason = walk.indicator ?? walk.feed;
+  }
+  if (!reason && hostKind === 'domain') {
+    const lookalike = db.lookalikes.check(host);
+    if (lookalike) reason = { kind: 'lookalike', action: 'Block', rule: lookalike.rule, brand: lookalike.brand, distance: lookalike.distance };
   }
   const action: VerdictAction = reason ? (reason.action as Exclude<IndicatorAction, 'Audit'>) : 'None';
-  return { action, domainOnly, host, ...(reason && { reason }), audits: walk.audits ?? NONE, notEnforced: walk.notEnforced ?? NONE };
+  // One object shape for every answer keeps this call monomorphic.
+  return { action, domainOnly, host, reason, audits: walk?.audits ?? NONE, notEnforced: walk?.notEnforced ?? NONE };
 }
