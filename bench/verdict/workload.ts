@@ -1,17 +1,6 @@
 // Deterministic inputs for the verdict benchmark: real-looking registrable domains (some with
 // subdomains) and a mixed stream of URLs, half on listed hosts, half not, with paths and queries.
-
-/** Mulberry32: a small seeded generator, so every run and every engine sees the same inputs. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../src/agent/simulated-fleet.js';
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'net', 'sec', 'pay', 'log', 'in', 'ver', 'ify', 'acc', 'ount', 'shop', 'mail', 'web', 'cloud', 'tra', 'de', 'zo', 'ex', 'pro', 'fast', 'bit', 'coin', 'bank', 'up', 'date', 'on', 'line', 'star', 'max', 'go'];
 const TLDS = ['com', 'com', 'com', 'net', 'org', 'io', 'xyz', 'top', 'info', 'ru', 'de', 'co.uk', 'shop', 'app', 'online', 'site', 'com.br'];
