@@ -3,9 +3,9 @@
 // to the old bytes gives the new bytes exactly (the result's checksum is checked against the one
 // the delta names).
 import { FormatError, Reader, Writer } from './binary.js';
-import { loadThreatDb, metaOf, serializeThreatDb } from './format.js';
+import { loadThreatDb, serializeThreatDb } from './format.js';
 import { KeyTable } from './key-table.js';
-import { ThreatDb } from './threat-db.js';
+import { ThreatDb, type ThreatDbMeta } from './threat-db.js';
 
 const MAGIC = 0x44445442; // "BTDD"
 const DELTA_FORMAT = 1;
@@ -64,7 +64,7 @@ export function createDelta(fromBytes: Uint8Array, to: ThreatDb): Uint8Array {
   }
   return new Writer()
     .u32(MAGIC, DELTA_FORMAT, fromReader.checksum, new Reader(toBytes, 'new database').checksum, to.sequence, to.table.bits)
-    .json(metaOf(to))
+    .json(to.meta)
     .u32(removed.length / 2)
     .u32Array(Uint32Array.from(removed))
     .u32(added.length / 2)
@@ -83,7 +83,7 @@ export function applyDelta(fromBytes: Uint8Array, deltaBytes: Uint8Array): Uint8
   const toChecksum = d.u32();
   const sequence = d.u32();
   const bits = d.u32();
-  const meta = d.json() as ReturnType<typeof metaOf>;
+  const meta = d.json() as ThreatDbMeta;
   const removed = d.u32Array(d.u32() * 2);
   const addedCount = d.u32();
   const added = d.u32Array(addedCount * 2);
@@ -128,7 +128,7 @@ export function applyDelta(fromBytes: Uint8Array, deltaBytes: Uint8Array): Uint8
   offsets[bucketCount] = out;
   if (r * 2 !== removed.length || a !== addedCount) throw new FormatError('delta entries do not fit the base database');
   const table = new KeyTable(bits, offsets, fps.slice(0, out), pay.slice(0, out));
-  const result = serializeThreatDb(new ThreatDb(sequence, meta.classes, table, meta.indicators, meta.brands));
+  const result = serializeThreatDb(new ThreatDb(sequence, meta, table));
   if (new Reader(result, 'patched database').checksum !== toChecksum) throw new FormatError('the patched database does not match the version the delta names');
   return result;
 }

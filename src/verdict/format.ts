@@ -3,18 +3,11 @@
 // the arrays in place: no parsing of a million entries, no rebuild.
 import { FormatError, Reader, Writer } from './binary.js';
 import { KeyTable } from './key-table.js';
-import type { BrandRule } from './lookalike.js';
-import { ThreatDb, type FeedClass, type IndicatorRecord } from './threat-db.js';
+import { ThreatDb, type ThreatDbMeta } from './threat-db.js';
 
 /** Bump when the byte layout or the meaning of a field changes; old readers then refuse the file. */
 export const THREAT_DB_FORMAT = 1;
 const MAGIC = 0x42445442; // "BTDB" little-endian
-
-interface Meta {
-  classes: FeedClass[];
-  indicators: IndicatorRecord[];
-  brands: BrandRule[];
-}
 
 export function writeTable(w: Writer, table: KeyTable): Writer {
   return w.u32(table.bits, table.size).u32Array(table.offsets).u32Array(table.fingerprints).bytes(table.payloads);
@@ -29,13 +22,9 @@ export function readTable(r: Reader): KeyTable {
   return new KeyTable(bits, offsets, r.u32Array(size), r.bytesOf(size));
 }
 
-export function metaOf(db: ThreatDb): Meta {
-  return { classes: [...db.classes], indicators: [...db.indicators], brands: [...db.brands] };
-}
-
 /** The database as bytes; the same database always gives the same bytes. */
 export function serializeThreatDb(db: ThreatDb): Uint8Array {
-  return writeTable(new Writer().u32(MAGIC, THREAT_DB_FORMAT, db.sequence).json(metaOf(db)), db.table).finish();
+  return writeTable(new Writer().u32(MAGIC, THREAT_DB_FORMAT, db.sequence).json(db.meta), db.table).finish();
 }
 
 /** Reads a serialised database; throws FormatError when any byte is wrong or the format is not this one. */
@@ -45,8 +34,8 @@ export function loadThreatDb(bytes: Uint8Array): ThreatDb {
   const format = r.u32();
   if (format !== THREAT_DB_FORMAT) throw new FormatError(`threat database format ${format}; this version reads ${THREAT_DB_FORMAT}`);
   const sequence = r.u32();
-  const meta = r.json() as Meta;
+  const meta = r.json() as ThreatDbMeta;
   const table = readTable(r);
   r.done('threat database');
-  return new ThreatDb(sequence, meta.classes, table, meta.indicators, meta.brands);
+  return new ThreatDb(sequence, meta, table);
 }

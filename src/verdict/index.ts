@@ -9,3 +9,6 @@ export * from './lookalike.js';
 export * from './target.js';
 export * from './threat-db.js';
 export * from './verdict.js';
+export * from './indicator-csv.js';
+export * from './lists.js';
+export * from './explain.js';

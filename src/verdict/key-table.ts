@@ -1,7 +1,7 @@
 // The compact part of the threat database: a bucketed array of 32-bit fingerprints. A key's
 // top `bits` bits pick the bucket (so they need not be stored); the other half is stored whole.
-// Each entry costs 4 bytes of fingerprint + 1 byte of payload + ~0.5 byte of bucket offsets, and
-// a key is told apart from others on bits + 32 bits (49 at a million entries).
+// Each entry costs 4 bytes of fingerprint + 1 byte of payload + ~0.3 byte of bucket offsets, and
+// a key is told apart from others on bits + 32 bits (48 at a million entries).
 
 /** Payload bits: the low 7 are a class number (0 = none), the top one says "path entries below this host". */
 export const HAS_PATHS = 0x80;
@@ -49,9 +49,9 @@ export class KeyTable {
   }
 }
 
-/** Bucket count for n keys: about 6 keys a bucket, at least 16 buckets. */
+/** Bucket count for n keys: about 12 keys a bucket (a cache line or two of fingerprints), at least 16 buckets. */
 export function bucketBitsFor(n: number): number {
-  return Math.max(4, Math.min(24, Math.round(Math.log2(Math.max(n, 1) / 6))));
+  return Math.max(4, Math.min(24, Math.round(Math.log2(Math.max(n, 1) / 12))));
 }
 
 /**

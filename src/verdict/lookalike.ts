@@ -43,11 +43,18 @@ export function skeleton(name: string): string {
   return out.replace(/rn/g, 'm').replace(/vv/g, 'w');
 }
 
-/** The part of a host compared with brands: without the last label and a leading `www.` (as eth-phishing-detect does). */
-function fuzzyForm(host: string): string {
+/**
+ * Where the part of a host compared with brands lies: without the last label and a leading
+ * `www.` (as eth-phishing-detect does). Bounds, not a slice: most hosts never need the string.
+ */
+function fuzzyBounds(host: string): [start: number, end: number] {
   const lastDot = host.lastIndexOf('.');
-  const name = lastDot < 0 ? host : host.slice(0, lastDot);
-  return name.startsWith('www.') ? name.slice(4) : name;
+  const end = lastDot < 0 ? host.length : lastDot;
+  return [host.startsWith('www.') && end > 4 ? 4 : 0, end];
+}
+
+function fuzzyForm(host: string): string {
+  return host.slice(...fuzzyBounds(host));
 }
 
 const ASCII_CONFUSABLES: Record<string, string> = { '0': 'o', '1': 'l', '3': 'e', '5': 's' };
@@ -57,10 +64,10 @@ function asciiSkeleton(name: string): string {
   return name.replace(/[0135]/g, (d) => ASCII_CONFUSABLES[d] ?? d).replace(/rn/g, 'm').replace(/vv/g, 'w');
 }
 
-/** Which of 31 symbol bins a name uses; an edit changes at most two bins, so bins bound the distance cheaply. */
-function binMask(s: string): number {
+/** Which of 31 symbol bins s[start, end) uses; an edit changes at most two bins, so bins bound the distance cheaply. */
+function binMask(s: string, start = 0, end = s.length): number {
   let mask = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     mask |= 1 << (c >= 0x61 && c <= 0x7a ? c - 0x61 : c >= 0x30 && c <= 0x39 ? 26 + (c & 3) : 30);
   }
@@ -131,11 +138,17 @@ export class LookalikeMatcher {
   /** The look-alike a canonical (ASCII, lower-case) host name is, if any. */
   check(host: string): LookalikeHit | undefined {
     if (this.brands.length === 0) return undefined;
-    const form = fuzzyForm(host);
-    const mask = binMask(form);
+    const [start, end] = fuzzyBounds(host);
+    const length = end - start;
+    const mask = binMask(host, start, end);
+    let form: string | undefined;
     let hit: LookalikeHit | undefined;
+    let foldable = false;
     for (const brand of this.brands) {
-      if (Math.abs(form.length - brand.form.length) > brand.tolerance || popcount(mask ^ brand.mask) > 2 * brand.tolerance) continue;
+      // An ASCII homoglyph is possible only if the brand's skeleton bins fit what folding can do to this name's bins.
+      foldable ||= (mask & ~FOLDED_AWAY & ~brand.skeletonMask) === 0 && (brand.skeletonMask & ~(mask | FOLDED_TO)) === 0;
+      if (Math.abs(length - brand.form.length) > brand.tolerance || popcount(mask ^ brand.mask) > 2 * brand.tolerance) continue;
+      form ??= host.slice(start, end);
       const distance = boundedDistance(form, brand.form, brand.tolerance);
       // Distance 0 is the brand's own name under another suffix (amazon.de): brands own many of those.
       if (distance > 0 && distance <= brand.tolerance) {
@@ -143,13 +156,13 @@ export class LookalikeMatcher {
         break;
       }
     }
-    // An ASCII homoglyph is possible only if some brand's skeleton bins fit what folding can do to this name's bins.
-    if (!hit && mask & FOLDED_AWAY && this.brands.some((b) => (mask & ~FOLDED_AWAY & ~b.skeletonMask) === 0 && (b.skeletonMask & ~(mask | FOLDED_TO)) === 0)) {
+    if (!hit && foldable && mask & FOLDED_AWAY) {
+      form ??= host.slice(start, end);
       hit = this.homoglyph(form, asciiSkeleton(form));
     }
     if (!hit && host.includes('xn--')) {
       try {
-        const unicode = punycode.toUnicode(form);
+        const unicode = punycode.toUnicode(host.slice(start, end));
         hit = this.homoglyph(unicode, skeleton(unicode));
       } catch {
         // not valid punycode: nothing to compare

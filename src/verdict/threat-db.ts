@@ -65,8 +65,20 @@ export interface RejectedEntry {
 
 const MAX_CLASSES = CLASS_MASK;
 
+/** The small part of a database, kept as JSON in the file and in deltas. */
+export interface ThreatDbMeta {
+  classes: FeedClass[];
+  indicators: IndicatorRecord[];
+  brands: BrandRule[];
+  /** Whether some feed entry is a single label (an intranet name); if not, verdicts skip probing top-level labels. */
+  singleLabels: boolean;
+}
+
 /** An immutable, loaded threat database. Build it with buildThreatDb or load it with loadThreatDb. */
 export class ThreatDb {
+  readonly classes: readonly FeedClass[];
+  readonly indicators: readonly IndicatorRecord[];
+  readonly brands: readonly BrandRule[];
   /** Indicator record numbers by target key. */
   readonly indicatorsByKey = new Map<number, number[]>();
   /** Domain keys of hosts that have URL indicators below them. */
@@ -75,13 +87,14 @@ export class ThreatDb {
 
   constructor(
     readonly sequence: number,
-    readonly classes: readonly FeedClass[],
+    readonly meta: ThreatDbMeta,
     readonly table: KeyTable,
-    readonly indicators: readonly IndicatorRecord[],
-    readonly brands: readonly BrandRule[],
   ) {
-    this.lookalikes = new LookalikeMatcher(brands);
-    indicators.forEach((record, i) => {
+    this.classes = meta.classes;
+    this.indicators = meta.indicators;
+    this.brands = meta.brands;
+    this.lookalikes = new LookalikeMatcher(meta.brands);
+    meta.indicators.forEach((record, i) => {
       const [a, b] = hostState(record.host);
       const hostKey = keyNumber(domainKeyA(a), domainKeyB(b));
       let key = hostKey;
@@ -184,6 +197,7 @@ export function buildThreatDb(input: BuildInput): { db: ThreatDb; rejected: Reje
   const columns = new Columns();
   let last: { source: string; category: string; action: IndicatorAction; number: number } | undefined;
   let index = 0;
+  let singleLabels = false;
   for (const entry of input.feeds ?? []) {
     const i = index++;
     if ((i & 0xffff) === 0 && i > 0) input.onProgress?.(i);
@@ -205,6 +219,7 @@ export function buildThreatDb(input: BuildInput): { db: ThreatDb; rejected: Reje
       rejected.push({ kind: 'feed', index: i, value: entry.value, reason: 'error' in target ? target.error : 'a top-level domain would match every site under it' });
       continue;
     }
+    if (target.hostKind === 'domain' && !target.host.includes('.')) singleLabels = true;
     const [a, b] = hostState(target.host);
     if (target.path === '') {
       columns.push(domainKeyA(a), domainKeyB(b), last.number);
@@ -232,7 +247,7 @@ export function buildThreatDb(input: BuildInput): { db: ThreatDb; rejected: Reje
     else indicators.push(indicatorRecord(indicator, target));
   });
   indicators.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  const db = new ThreatDb(input.sequence ?? 0, sortedClasses, table, indicators, input.brands ?? DEFAULT_BRANDS);
+  const db = new ThreatDb(input.sequence ?? 0, { classes: sortedClasses, indicators, brands: [...(input.brands ?? DEFAULT_BRANDS)], singleLabels }, table);
   return { db, rejected };
 }
 

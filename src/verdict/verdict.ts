@@ -188,6 +188,23 @@ class Walk {
 
 const NONE: Explanation[] = [];
 const hostPayload = new Int32Array(MAX_LABELS);
+/**
+ * The common hit, decided without a Walk: feeds only, no path entries below these hosts, no
+ * Audit class. The most specific level with an entry is the longest expression, so it wins.
+ * Null when it does not apply.
+ */
+function plainFeedHit(db: ThreatDb, host: string, count: number): Explanation | undefined | null {
+  if (db.indicators.length > 0) return null;
+  let best = -1;
+  for (let k = 0; k <= count; k++) {
+    const payload = hostPayload[k] ?? 0;
+    if (payload & HAS_PATHS || db.classes[(payload & CLASS_MASK) - 1]?.action === 'Audit') return null;
+    // Level 0 is the whole host; above it, the larger k the longer the suffix.
+    if (payload & CLASS_MASK && (best < 0 || (best > 0 && k > best))) best = k;
+  }
+  const cls = db.classes[((hostPayload[best] ?? 0) & CLASS_MASK) - 1];
+  return cls && { kind: 'feed', source: cls.source, category: cls.category, action: cls.action, expression: host.slice(suffixStart[best]) };
+}
 
 /** Answers a verdict question; never throws on bad input (the answer then carries `error`). */
 export function verdict(db: ThreatDb, question: VerdictQuestion): Verdict {
@@ -207,15 +224,16 @@ export function verdict(db: ThreatDb, question: VerdictQuestion): Verdict {
     hostKind = parsed.hostKind;
   }
 
-  // Right to left over the host: at each dot, the state of the suffix after it (the top-level
-  // label too: feeds may list intranet single-label names, never a public suffix). Level 0 is
-  // the whole host.
+  // Right to left over the host: at each dot, the state of the suffix after it. The top-level
+  // label alone only when the feeds list single-label (intranet) names: never a public suffix.
+  // Level 0 is the whole host.
   let a = SEED_A;
   let b = SEED_B;
   let count = 0;
+  let dots = db.meta.singleLabels ? 1 : 0;
   for (let i = host.length - 1; i >= 0; i--) {
     const c = host.charCodeAt(i);
-    if (c === 0x2e && hostKind === 'domain' && count < MAX_LABELS - 1) {
+    if (c === 0x2e && hostKind === 'domain' && ++dots >= 2 && count < MAX_LABELS - 1) {
       count++;
       suffixStart[count] = i + 1;
       suffixA[count] = a;
@@ -237,9 +255,13 @@ export function verdict(db: ThreatDb, question: VerdictQuestion): Verdict {
   let reason: Explanation | undefined;
   let walk: Walk | undefined;
   if (hit) {
-    walk = new Walk(db, question, host, url);
-    for (let k = 0; k <= count; k++) walk.hostLevel(suffixA[k] ?? 0, suffixB[k] ?? 0, suffixStart[k] ?? 0, hostPayload[k] ?? 0);
-    reason = walk.indicator ?? walk.feed;
+    const plain = plainFeedHit(db, host, count);
+    if (plain !== null) reason = plain;
+    else {
+      walk = new Walk(db, question, host, url);
+      for (let k = 0; k <= count; k++) walk.hostLevel(suffixA[k] ?? 0, suffixB[k] ?? 0, suffixStart[k] ?? 0, hostPayload[k] ?? 0);
+      reason = walk.indicator ?? walk.feed;
+    }
   }
   if (!reason && hostKind === 'domain') {
     const lookalike = db.lookalikes.check(host);
