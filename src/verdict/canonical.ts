@@ -37,8 +37,11 @@ export function formatCanonical(url: CanonicalUrl): string {
 
 /** Where the host starts: after `scheme://`, or after `//`, or at 0. */
 export function authorityStart(s: string): number {
-  if (s.startsWith('https://')) return 8;
-  if (s.startsWith('http://')) return 7;
+  // http:// and https:// by char codes: this runs on every verdict.
+  if (s.charCodeAt(0) === 0x68 && s.charCodeAt(1) === 0x74 && s.charCodeAt(2) === 0x74 && s.charCodeAt(3) === 0x70) {
+    const secure = s.charCodeAt(4) === 0x73 ? 1 : 0;
+    if (s.charCodeAt(4 + secure) === 0x3a && s.charCodeAt(5 + secure) === 0x2f && s.charCodeAt(6 + secure) === 0x2f) return 7 + secure;
+  }
   const sep = s.indexOf('://');
   if (sep > 0 && /^[a-z][a-z0-9+.-]*$/i.test(s.slice(0, sep))) return sep + 3;
   return s.startsWith('//') ? 2 : 0;

@@ -7,6 +7,11 @@
 export const HAS_PATHS = 0x80;
 export const CLASS_MASK = 0x7f;
 
+/** Longest batch getMany takes: one key per host label. */
+export const MAX_BATCH = 128;
+const scanStart = new Uint32Array(MAX_BATCH);
+const scanEnd = new Uint32Array(MAX_BATCH);
+
 export class KeyTable {
   private readonly shift: number;
 
@@ -34,6 +39,32 @@ export class KeyTable {
       if (fp > kb) return 0;
     }
     return 0;
+  }
+
+  /**
+   * Looks up `count` keys at once into `out`: all bucket offsets first, then all fingerprint
+   * runs, so the memory reads of different keys overlap instead of waiting on each other.
+   */
+  getMany(count: number, ka: Int32Array, kb: Int32Array, out: Int32Array): void {
+    const offsets = this.offsets;
+    const fps = this.fingerprints;
+    for (let k = 0; k < count; k++) {
+      const bucket = (ka[k] ?? 0) >>> this.shift;
+      scanStart[k] = offsets[bucket] ?? 0;
+      scanEnd[k] = offsets[bucket + 1] ?? 0;
+    }
+    for (let k = 0; k < count; k++) {
+      const want = (kb[k] ?? 0) >>> 0;
+      let payload = 0;
+      for (let i = scanStart[k] ?? 0, end = scanEnd[k] ?? 0; i < end; i++) {
+        const fp = fps[i] ?? 0;
+        if (fp >= want) {
+          if (fp === want) payload = this.payloads[i] ?? 0;
+          break;
+        }
+      }
+      out[k] = payload;
+    }
   }
 
   /** The bucket of entry i (entries are in bucket order). */

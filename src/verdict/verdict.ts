@@ -6,7 +6,7 @@ import type { Platform } from '../protocol/enums.js';
 import type { IndicatorAction, IndicatorType } from '../protocol/indicators.js';
 import { authorityStart, parseUrl, plainHostEnd, type CanonicalUrl, type HostKind } from './canonical.js';
 import { domainKeyA, domainKeyB, keyNumber, pathKeyA, pathKeyB, SEED_A, SEED_B, stepA, stepB } from './key.js';
-import { CLASS_MASK, HAS_PATHS } from './key-table.js';
+import { CLASS_MASK, HAS_PATHS, MAX_BATCH } from './key-table.js';
 import type { LookalikeHit } from './lookalike.js';
 import { actionRank } from './precedence.js';
 import type { IndicatorRecord, ThreatDb } from './threat-db.js';
@@ -48,7 +48,7 @@ export interface Verdict {
   error?: string;
 }
 
-const MAX_LABELS = 128;
+const MAX_LABELS = MAX_BATCH;
 const suffixStart = new Int32Array(MAX_LABELS);
 const suffixA = new Int32Array(MAX_LABELS);
 const suffixB = new Int32Array(MAX_LABELS);
@@ -188,6 +188,8 @@ class Walk {
 
 const NONE: Explanation[] = [];
 const hostPayload = new Int32Array(MAX_LABELS);
+const keyA = new Int32Array(MAX_LABELS);
+const keyB = new Int32Array(MAX_LABELS);
 /**
  * The common hit, decided without a Walk: feeds only, no path entries below these hosts, no
  * Audit class. The most specific level with an entry is the longest expression, so it wins.
@@ -246,12 +248,13 @@ export function verdict(db: ThreatDb, question: VerdictQuestion): Verdict {
   suffixA[0] = a;
   suffixB[0] = b;
   // First probe the feed table alone; only a hit (rare) or indicators need the full walk.
-  let hit = db.indicators.length > 0;
   for (let k = 0; k <= count; k++) {
-    const payload = db.table.get(domainKeyA(suffixA[k] ?? 0), domainKeyB(suffixB[k] ?? 0));
-    hostPayload[k] = payload;
-    if (payload !== 0) hit = true;
+    keyA[k] = domainKeyA(suffixA[k] ?? 0);
+    keyB[k] = domainKeyB(suffixB[k] ?? 0);
   }
+  db.table.getMany(count + 1, keyA, keyB, hostPayload);
+  let hit = db.indicators.length > 0;
+  for (let k = 0; k <= count && !hit; k++) hit = hostPayload[k] !== 0;
   let reason: Explanation | undefined;
   let walk: Walk | undefined;
   if (hit) {

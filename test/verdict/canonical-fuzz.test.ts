@@ -2,7 +2,7 @@
 // FUZZ_RUNS sets the number of runs (default 2,000 per property).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCanonical, parseUrl, slowParse } from '../../src/verdict/canonical.js';
+import { authorityStart, formatCanonical, parseUrl, plainHostEnd, slowParse } from '../../src/verdict/canonical.js';
 
 const numRuns = Number(process.env.FUZZ_RUNS ?? 2000);
 
@@ -39,6 +39,17 @@ describe('canonicalizer properties', () => {
     fc.assert(
       fc.property(url, (input) => {
         expect(parseUrl(input)).toEqual(slowParse(input));
+      }),
+      { numRuns },
+    );
+  });
+
+  it("reads the same host on the verdict's host-only path as the full algorithm", () => {
+    fc.assert(
+      fc.property(url, (input) => {
+        const start = authorityStart(input);
+        const end = plainHostEnd(input, start);
+        if (end >= 0) expect(input.slice(start, end)).toBe((slowParse(input) as { host?: string }).host);
       }),
       { numRuns },
     );
