@@ -5,6 +5,10 @@ import { explainCommand, exportCommand, lintCommand } from './policy.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
 import { vulndbImportCommand } from './vulndb.js';
+import { threatdbBuildCommand } from './threatdb.js';
+import { verdictCommand } from './verdict.js';
+import { Platform } from '../protocol/enums.js';
+import { IndicatorAction } from '../protocol/indicators.js';
 
 const dbOption = () => new Option('--db <url>', 'database: a SQLite file path or postgres://… (default: $BULWARK_DB or ./data/bulwark.db)');
 
@@ -106,6 +110,33 @@ export function program(): Command {
     .argument('<files...>', 'JSON files, e.g. ios-security-releases.json kev-apple.json app-advisories.json')
     .addOption(dbOption())
     .action(vulndbImportCommand);
+  cli
+    .command('verdict')
+    .description('say whether URLs are allowed, and why (feed entry, indicator or look-alike rule)')
+    .argument('<url...>', 'URLs or host names')
+    .option('--db <file>', 'threat database from `threatdb build` (default: $BULWARK_THREATDB)')
+    .option('--domain-only', 'ask as an unsupervised device does: only the domain is visible')
+    .addOption(new Option('--platform <platform>', 'device platform (IP indicators are not enforced on ios and ipados)').choices(Platform.options).default('ios'))
+    .option('--group <name...>', 'device groups, for indicators scoped to groups')
+    .option('--json', 'one JSON object per URL')
+    .action((urls: string[], flags: Parameters<typeof verdictCommand>[1]) => {
+      process.exitCode = verdictCommand(urls, flags);
+    });
+
+  cli
+    .command('threatdb')
+    .description('threat databases for web protection')
+    .command('build')
+    .description('compile domain lists, hosts files and indicator CSVs into a database file')
+    .requiredOption('--from <file...>', 'input files: one domain or URL a line, hosts files, ||domain^ rules, or an indicator CSV')
+    .requiredOption('--out <file>', 'database file to write')
+    .option('--category <name>', 'category of list entries (phishing, malware…)', 'phishing')
+    .addOption(new Option('--action <action>', 'action of list entries').choices(IndicatorAction.options).default('Block'))
+    .option('--brands <file>', 'more protected brand domains for look-alike detection, one a line')
+    .option('--sequence <n>', 'version number of this database', '0')
+    .action((flags: Parameters<typeof threatdbBuildCommand>[0]) => {
+      process.exitCode = threatdbBuildCommand(flags);
+    });
 
   return cli;
 }

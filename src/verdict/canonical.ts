@@ -36,42 +36,57 @@ export function formatCanonical(url: CanonicalUrl): string {
 }
 
 /** Where the host starts: after `scheme://`, or after `//`, or at 0. */
-function authorityStart(s: string): number {
+export function authorityStart(s: string): number {
+  // http:// and https:// by char codes: this runs on every verdict.
+  if (s.charCodeAt(0) === 0x68 && s.charCodeAt(1) === 0x74 && s.charCodeAt(2) === 0x74 && s.charCodeAt(3) === 0x70) {
+    const secure = s.charCodeAt(4) === 0x73 ? 1 : 0;
+    if (s.charCodeAt(4 + secure) === 0x3a && s.charCodeAt(5 + secure) === 0x2f && s.charCodeAt(6 + secure) === 0x2f) return 7 + secure;
+  }
   const sep = s.indexOf('://');
   if (sep > 0 && /^[a-z][a-z0-9+.-]*$/i.test(s.slice(0, sep))) return sep + 3;
   return s.startsWith('//') ? 2 : 0;
 }
 
 /**
- * The common case (printable ASCII, nothing escaped, a plain lower-case host, a clean path) in
- * one pass with no copying; undefined sends the input to the full algorithm. The fuzz test checks
- * that both give the same answer.
+ * Where a plain host that starting at `start` ends (at '/', '?', '#', '\\' or the end), when it
+ * is already canonical: lower-case letters, digits, '-', '_', single dots, no port or user info,
+ * and not possibly an IP. Else -1, and the input needs the full algorithm. This is the hot path
+ * of every verdict: it reads only the host, never the path or query.
+ */
+export function plainHostEnd(input: string, start: number): number {
+  let end = start;
+  let lastDot = start - 1;
+  for (; end < input.length; end++) {
+    const c = input.charCodeAt(end);
+    if (c === 0x2f /* / */ || c === 0x3f /* ? */ || c === 0x23 /* # */ || c === 0x5c /* \ */) break;
+    if (c === 0x2e) {
+      // leading or doubled dot, or a label too long for DNS
+      if (end === lastDot + 1 || end - lastDot > 64) return -1;
+      lastDot = end;
+    } else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f)) {
+      return -1; // upper case, '%', ':' port, '@' user info, '[' IPv6, space, control, non-ASCII
+    }
+  }
+  const first = input.charCodeAt(lastDot + 1);
+  if (lastDot + 1 === end || end - lastDot > 64 || end - start > MAX_HOST_LENGTH) return -1;
+  return first >= 0x30 && first <= 0x39 ? -1 : end; // a digit: may be an IP in some spelling
+}
+
+/**
+ * The common case (printable ASCII, nothing escaped, a plain host, a clean path) with no
+ * copying; undefined sends the input to the full algorithm. The fuzz test checks that both give
+ * the same answer.
  */
 function fastParse(input: string): CanonicalUrl | undefined {
-  const hash = input.indexOf('#');
+  const start = authorityStart(input);
+  const hostEnd = plainHostEnd(input, start);
+  if (hostEnd < 0) return undefined;
+  const hash = input.indexOf('#', hostEnd);
   const end = hash < 0 ? input.length : hash;
-  for (let i = 0; i < end; i++) {
+  for (let i = hostEnd; i < end; i++) {
     const c = input.charCodeAt(i);
     if (c <= 0x20 || c >= 0x7f || c === 0x25 /* % */ || c === 0x5c /* \ */) return undefined;
   }
-  const start = authorityStart(input);
-  let hostEnd = start;
-  let lastDot = start - 1;
-  for (; hostEnd < end; hostEnd++) {
-    const c = input.charCodeAt(hostEnd);
-    if (c === 0x2f /* / */ || c === 0x3f /* ? */) break;
-    if (c === 0x2e) {
-      // leading or doubled dot, or a label too long for DNS
-      if (hostEnd === lastDot + 1 || hostEnd - lastDot > 64) return undefined;
-      lastDot = hostEnd;
-    } else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f)) {
-      return undefined; // upper case, ':' port, '@' user info, '[' IPv6
-    }
-  }
-  const labelStart = lastDot + 1;
-  if (labelStart === hostEnd || hostEnd - lastDot > 64 || hostEnd - start > MAX_HOST_LENGTH) return undefined;
-  const first = input.charCodeAt(labelStart);
-  if (first >= 0x30 && first <= 0x39) return undefined; // may be an IP in some spelling
   const query = input.indexOf('?', hostEnd);
   const pathEnd = query < 0 || query > end ? end : query;
   const path = hostEnd === pathEnd ? '/' : input.slice(hostEnd, pathEnd);
@@ -152,8 +167,8 @@ function canonicalHost(raw: string): { host: string; hostKind: HostKind } | { er
   return { host, hostKind: 'domain' };
 }
 
-/** The full algorithm: byte-wise, repeated unescaping, every host form. */
-function slowParse(input: string): ParsedUrl {
+/** The full algorithm: byte-wise, repeated unescaping, every host form (parseUrl's fallback; exported for the fuzz test). */
+export function slowParse(input: string): ParsedUrl {
   // eslint-disable-next-line no-control-regex
   let s = input.replace(/[\x00-\x1f\x7f]/g, '').trim();
   const hash = s.indexOf('#');

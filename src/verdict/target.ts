@@ -1,6 +1,6 @@
 // What a list entry or an indicator points at, in canonical form: a host (and its subdomains),
 // or a host with a path prefix, or an exact URL with its query.
-import { getPublicSuffix } from 'tldts';
+import { parse } from 'tldts';
 import { parseUrl, type HostKind } from './canonical.js';
 
 export interface Target {
@@ -41,5 +41,7 @@ export function parseTarget(value: string): ParsedTarget {
  * every site registered under it. Costs a PSL lookup, so builds of large feeds skip it.
  */
 export function isPublicSuffix(host: string): boolean {
-  return !host.includes('.') || getPublicSuffix(host, { allowPrivateDomains: true }) === host;
+  const parsed = parse(host, { allowPrivateDomains: true });
+  // An unknown single label (an intranet name) is not a suffix anyone registers under.
+  return parsed.publicSuffix === host && (host.includes('.') || parsed.isIcann === true);
 }
