@@ -135,9 +135,19 @@ export interface UserNotifier {
  * A platform for the agent. The protection observers are optional: a platform that cannot see
  * something (no Wi-Fi on a server, no jailbreak on Linux) leaves it out and the check does not run.
  */
+/**
+ * Larger files the agent keeps (the threat database): on iOS the app group container, on a
+ * desktop a file next to the credentials. Not secret, but a write must replace the old file whole.
+ */
+export interface BlobStorage {
+  read(name: string): Promise<Uint8Array | undefined>;
+  write(name: string, bytes: Uint8Array): Promise<void>;
+}
+
 export interface PlatformAdapter {
   device: DeviceFactsSource;
   storage: SecureStorage;
+  blobs: BlobStorage;
   clock: Clock;
   random: RandomSource;
   http: HttpTransport;

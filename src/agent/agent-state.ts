@@ -40,6 +40,8 @@ export const AgentState = z.object({
   latestOsVersion: z.string().optional(),
   /** The OS version the user was last told to update from (one notification per version). */
   osUpdateNotified: z.string().optional(),
+  /** The device's groups, from the last heartbeat: indicators may be scoped to them. */
+  groups: z.array(z.string()).default([]),
 });
 export type AgentState = z.infer<typeof AgentState>;
 
@@ -49,6 +51,7 @@ export const INITIAL_STATE: AgentState = {
   network: EMPTY_NETWORK_STATE,
   jailbreak: { detected: false, failedChecks: [] },
   statusIntervalSeconds: 900,
+  groups: [],
 };
 
 /**

@@ -13,11 +13,16 @@ import { Outbox, type DeliveryResult, type OutboxOptions } from './outbox.js';
 import { applyPrivacy, type PrivacyContext } from './privacy.js';
 import { agentSettings, type AgentSettings } from './settings.js';
 import { tunnelTransition, type TunnelEvent, type TunnelResult } from './tunnel.js';
+import { checkWeb, type WebCheck, type WebContext, type WebQuestion } from './web-protection.js';
+import { applyDelta, loadThreatDb, threatDbChecksum, type ThreatDb } from '../verdict/index.js';
+import base64 from 'base64-js';
 
 export const AGENT_VERSION = '0.1.0';
 
 /** Keys in the adapter's secure storage. */
 export const STORAGE_KEYS = { credentials: 'bulwark.credentials', config: 'bulwark.config', state: 'bulwark.state' } as const;
+/** The threat database file in the adapter's blob storage. */
+export const THREAT_DB_BLOB = 'bulwark-threatdb';
 
 const Credentials = z.object({ serverUrl: z.string(), deviceId: z.string(), deviceSecret: z.string(), tenantId: z.string() });
 type Credentials = z.infer<typeof Credentials>;
@@ -84,6 +89,9 @@ export class Agent {
   private config: EffectiveConfig | undefined;
   private state: AgentState = INITIAL_STATE;
   private loaded = false;
+  private threat: { db: ThreatDb; bytes: Uint8Array } | undefined;
+  /** What `checkWeb` needs, refreshed whenever any of it changes: the front ends ask synchronously. */
+  private web: Omit<WebContext, 'now'> = { db: undefined, active: false, platform: 'ios', groups: [] };
 
   constructor(private readonly options: AgentOptions) {
     const { adapter } = options;
@@ -106,7 +114,62 @@ export class Agent {
     this.credentials = await readJson(adapter, STORAGE_KEYS.credentials, Credentials);
     this.config = await readJson(adapter, STORAGE_KEYS.config, EffectiveConfig);
     this.state = (await readJson(adapter, STORAGE_KEYS.state, AgentState)) ?? INITIAL_STATE;
+    const bytes = await adapter.blobs.read(THREAT_DB_BLOB);
+    try {
+      if (bytes) this.threat = { db: loadThreatDb(bytes), bytes };
+    } catch {
+      // A damaged file is fetched again whole at the next heartbeat.
+      this.threat = undefined;
+    }
     this.loaded = true;
+    await this.refreshWeb();
+  }
+
+  /** The threat database the agent runs, if any. */
+  get threatDb(): ThreatDb | undefined {
+    return this.threat?.db;
+  }
+
+  /**
+   * The front ends' question for one connection (synchronous: the DNS filter asks it for every
+   * query). Reports are the caller's to queue with `recordWebThreat`.
+   */
+  checkWeb(question: WebQuestion): WebCheck {
+    return checkWeb({ ...this.web, now: this.options.adapter.clock.now() }, question);
+  }
+
+  private async refreshWeb(): Promise<void> {
+    const { adapter } = this.options;
+    const settings = await this.settings();
+    this.web = {
+      db: this.threat?.db,
+      active: settings.webProtection && !this.state.signedOut && adapter.tunnel.state().state === 'connected',
+      platform: (await adapter.device.facts()).platform,
+      groups: this.state.groups,
+    };
+  }
+
+  /** Brings the threat database to the announced version: a delta when possible, else the whole file. */
+  private async syncThreatDb(deviceSecret: string, announced: HeartbeatResponse['threatDb']): Promise<void> {
+    if (!announced || this.threat?.db.sequence === announced.sequence) return;
+    const fetchVersion = async (have: number | undefined) => {
+      const download = await this.api.threatDb(deviceSecret, have);
+      const data = base64.toByteArray(download.data);
+      return download.kind === 'delta' && this.threat ? applyDelta(this.threat.bytes, data) : data;
+    };
+    let bytes: Uint8Array;
+    try {
+      bytes = await fetchVersion(this.threat?.db.sequence);
+    } catch (err) {
+      if (err instanceof DeviceApiError || !this.threat) throw err;
+      // A delta that does not apply (a damaged local file): take the whole file instead.
+      bytes = await fetchVersion(undefined);
+    }
+    if (threatDbChecksum(bytes) !== announced.checksum) bytes = await fetchVersion(undefined);
+    const db = loadThreatDb(bytes);
+    await this.options.adapter.blobs.write(THREAT_DB_BLOB, bytes);
+    this.threat = { db, bytes };
+    await this.refreshWeb();
   }
 
   private async save(state: AgentState): Promise<void> {
@@ -208,7 +271,14 @@ export class Agent {
       statusIntervalSeconds: response.statusIntervalSeconds,
       inventory: response.inventory,
       latestOsVersion: response.latestOsVersion,
+      groups: response.groups ?? this.state.groups,
     });
+    try {
+      await this.syncThreatDb(credentials.deviceSecret, response.threatDb);
+    } catch {
+      // The database in use stays; the next heartbeat announces the version again.
+    }
+    await this.refreshWeb();
     return response;
   }
 
@@ -280,6 +350,8 @@ export class Agent {
       await tunnel.setState(result.status.state);
       await this.queue([{ type: 'tunnel_state', state: result.status.state, previous: before.state }]);
     }
+    // Also when nothing changed here: a platform may move its tunnel itself (a granted permission).
+    await this.refreshWeb();
     return result;
   }
 

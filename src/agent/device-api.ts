@@ -4,6 +4,7 @@ import {
   EnrollResponse,
   HeartbeatResponse,
   ReportBatchResult,
+  ThreatDbDownload,
   type EnrollRequest,
   type ErrorCode,
   type HeartbeatRequest,
@@ -42,10 +43,20 @@ export class DeviceApi {
     return this.post('/api/v1/device/events', body, ReportBatchResult, deviceSecret);
   }
 
-  private async post<T extends z.ZodType>(path: string, body: unknown, schema: T, bearer?: string): Promise<z.infer<T>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+  /** The tenant's threat database: a delta from `have` when the server still has that version, else the file. */
+  threatDb(deviceSecret: string, have: number | undefined) {
+    return this.call('GET', `/api/v1/device/threatdb${have === undefined ? '' : `?have=${have}`}`, undefined, ThreatDbDownload, deviceSecret);
+  }
+
+  private post<T extends z.ZodType>(path: string, body: unknown, schema: T, bearer?: string): Promise<z.infer<T>> {
+    return this.call('POST', path, body, schema, bearer);
+  }
+
+  private async call<T extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: T, bearer?: string): Promise<z.infer<T>> {
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
     if (bearer) headers.authorization = `Bearer ${bearer}`;
-    const response = await this.http.send({ method: 'POST', url: this.serverUrl.replace(/\/+$/, '') + path, headers, body: JSON.stringify(body) });
+    const url = this.serverUrl.replace(/\/+$/, '') + path;
+    const response = await this.http.send({ method, url, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     let json: unknown;
     try {
       json = JSON.parse(response.body);

@@ -9,6 +9,7 @@ import type {
   RootCertificate,
   SecureStorage,
   TunnelControl,
+  BlobStorage,
   UserNotice,
   WifiNetwork,
 } from './adapter.js';
@@ -30,6 +31,19 @@ export class MemoryStorage implements SecureStorage {
   }
   keys(): string[] {
     return [...this.entries.keys()];
+  }
+}
+
+/** Blob storage held in memory (the app group container of a simulated device). */
+export class MemoryBlobs implements BlobStorage {
+  readonly files = new Map<string, Uint8Array>();
+  read(name: string) {
+    const file = this.files.get(name);
+    return Promise.resolve(file && file.slice());
+  }
+  write(name: string, bytes: Uint8Array) {
+    this.files.set(name, bytes.slice());
+    return Promise.resolve();
   }
 }
 
@@ -118,6 +132,7 @@ class SimulatedTunnel implements TunnelControl {
  */
 export class SimulatedIosDevice implements PlatformAdapter {
   readonly storage: MemoryStorage;
+  readonly blobs: MemoryBlobs;
   readonly random: RandomSource;
   readonly tunnel: SimulatedTunnel;
   /** Everything the user was shown, in order. */
@@ -144,9 +159,10 @@ export class SimulatedIosDevice implements PlatformAdapter {
     public facts: DeviceFacts,
     readonly http: HttpTransport,
     readonly clock: Clock = { now: () => Date.now() },
-    options: { storage?: MemoryStorage; seed?: number } = {},
+    options: { storage?: MemoryStorage; blobs?: MemoryBlobs; seed?: number } = {},
   ) {
     this.storage = options.storage ?? new MemoryStorage();
+    this.blobs = options.blobs ?? new MemoryBlobs();
     // Seeded from the device's facts by default, so two simulated devices never share ids.
     const next = seededRandom(options.seed ?? hashString(JSON.stringify(facts)));
     this.random = { next };

@@ -5,6 +5,7 @@ import { explainCommand, exportCommand, lintCommand } from './policy.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
 import { vulndbImportCommand } from './vulndb.js';
+import { feedImportCommand } from './feed.js';
 import { threatdbBuildCommand } from './threatdb.js';
 import { verdictCommand } from './verdict.js';
 import { Platform } from '../protocol/enums.js';
@@ -102,6 +103,18 @@ export function program(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'plist']).default('table'))
     .addOption(dbOption())
     .action(explainCommand);
+  cli
+    .command('feed')
+    .description('public threat feeds shared by every tenant (phishing, malware lists)')
+    .command('import')
+    .description('load lists (domains or URLs a line, hosts files, ||domain^ rules) as one feed; replaces that source')
+    .argument('<files...>')
+    .requiredOption('--source <name>', 'feed name shown in explanations, e.g. openphish')
+    .option('--category <category>', 'phishing, malware, ...', 'phishing')
+    .addOption(new Option('--action <action>', 'what a match does').choices(['Block', 'Warn']).default('Block'))
+    .addOption(dbOption())
+    .action(feedImportCommand);
+
   cli
     .command('vulndb')
     .description('vulnerability data sets (Apple security releases, known-exploited catalogue, app advisories)')

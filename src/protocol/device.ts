@@ -82,6 +82,28 @@ export const InventorySettings = z.object({
 });
 export type InventorySettings = z.infer<typeof InventorySettings>;
 
+/** The newest threat database for this device's tenant; the agent fetches it when it differs. */
+export const ThreatDbAnnouncement = z.object({
+  sequence: z.number().int().nonnegative(),
+  /** CRC-32 of the database file, hex: what the agent must end up with. */
+  checksum: z.string().regex(/^[0-9a-f]{8}$/),
+  size: z.number().int().nonnegative(),
+});
+export type ThreatDbAnnouncement = z.infer<typeof ThreatDbAnnouncement>;
+
+/** `GET /api/v1/device/threatdb?have=N`: a delta from N when the server still has it, else the whole file. */
+export const ThreatDbDownload = z.object({
+  sequence: z.number().int().nonnegative(),
+  kind: z.enum(['full', 'delta']),
+  /** The sequence a delta applies to; null for a full file. */
+  base: z.number().int().nonnegative().nullable(),
+  /** The file or delta, base64. */
+  data: z.string(),
+});
+export type ThreatDbDownload = z.infer<typeof ThreatDbDownload>;
+
+export const ThreatDbQuery = z.object({ have: z.coerce.number().int().nonnegative().optional() });
+
 export const HeartbeatResponse = z.object({
   serverTime: z.string(),
   config: EffectiveConfig,
@@ -91,5 +113,9 @@ export const HeartbeatResponse = z.object({
   inventory: InventorySettings.optional(),
   /** Optional: the newest OS release for this device, for the device health card. */
   latestOsVersion: Version.optional(),
+  /** Optional: the threat database to run (web protection); absent when the server has none. */
+  threatDb: ThreatDbAnnouncement.optional(),
+  /** The device's groups by name, for indicators scoped to groups. */
+  groups: z.array(z.string()).optional(),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;

@@ -67,9 +67,11 @@ export function linuxDesktopAdapter(options: LinuxDesktopOptions): PlatformAdapt
     agentVersion: AGENT_VERSION,
   };
   const word = new Uint32Array(1);
+  const storage = new FileStorage(path.resolve(options.dataDir));
   return {
     device: { facts: () => Promise.resolve({ ...facts }) },
-    storage: new FileStorage(path.resolve(options.dataDir)),
+    storage,
+    blobs: storage.blobs(),
     clock: { now: () => Date.now() },
     random: { next: () => getRandomValues(word)[0]! / 2 ** 32 },
     http: options.http ?? fetchTransport(),

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SecureStorage } from '../../agent/index.js';
+import type { BlobStorage, SecureStorage } from '../../agent/index.js';
 
 /**
  * The agent's storage on a desktop: one file per key in a directory only the user can read
@@ -13,8 +13,7 @@ export class FileStorage implements SecureStorage {
   constructor(readonly dir: string) {}
 
   private file(key: string): string {
-    if (!/^[A-Za-z0-9._-]+$/.test(key)) throw new Error(`storage key ${JSON.stringify(key)} is not a safe file name`);
-    return path.join(this.dir, `${key}.json`);
+    return safeFile(this.dir, key, '.json');
   }
 
   private ensureDir(): Promise<void> {
@@ -33,13 +32,40 @@ export class FileStorage implements SecureStorage {
 
   async set(key: string, value: string): Promise<void> {
     await this.ensureDir();
-    const target = this.file(key);
-    const temp = `${target}.${process.pid}.tmp`;
-    await writeFile(temp, value, { mode: 0o600 });
-    await rename(temp, target);
+    await replaceFile(this.file(key), value);
+  }
+
+  /** The same directory for larger files (the threat database), written the same way. */
+  blobs(): BlobStorage {
+    return {
+      read: async (name) => {
+        try {
+          return new Uint8Array(await readFile(safeFile(this.dir, name, '.bin')));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+          throw err;
+        }
+      },
+      write: async (name, bytes) => {
+        await this.ensureDir();
+        await replaceFile(safeFile(this.dir, name, '.bin'), bytes);
+      },
+    };
   }
 
   async delete(key: string): Promise<void> {
     await rm(this.file(key), { force: true });
   }
+}
+
+function safeFile(dir: string, key: string, extension: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(key)) throw new Error(`storage key ${JSON.stringify(key)} is not a safe file name`);
+  return path.join(dir, `${key}${extension}`);
+}
+
+/** Writes a temporary file and renames it over the target: readers see the old or the new file. */
+async function replaceFile(target: string, data: string | Uint8Array): Promise<void> {
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, data, { mode: 0o600 });
+  await rename(temp, target);
 }

@@ -23,7 +23,9 @@ import { AccessService } from '../services/access.js';
 import { AlertService } from '../services/alerts.js';
 import { IndicatorService } from '../services/indicators.js';
 import { IngestionService } from '../services/ingestion.js';
-import { notifyingPolicyWrites, StoredPolicySource, type PolicySource } from '../services/policy-source.js';
+import { StoredPolicySource, type PolicySource } from '../services/policy-source.js';
+import { ThreatDbService } from '../services/threat-db.js';
+import { notifyingWrites } from '../services/write-notifications.js';
 import { PostureIndex } from '../services/posture-index.js';
 import { EnrollmentTokenService } from '../services/provisioning.js';
 import { SecOpsEvents } from '../services/secops-events.js';
@@ -58,6 +60,7 @@ export interface Services {
   access: AccessService;
   webhooks: WebhookService;
   settings: SettingsService;
+  threatDb: ThreatDbService;
 }
 
 export interface AppOptions {
@@ -109,10 +112,12 @@ export function createServices(base: Storage, options: ServiceOptions = {}): Ser
   const log = options.log ?? (() => undefined);
   // Access decisions read policies from memory; every policy or group write invalidates it.
   const stored = new StoredPolicySource(base);
-  const storage = notifyingPolicyWrites(base, (tenantId) => stored.invalidate(tenantId));
+  const threatDb = new ThreatDbService(base, clock);
+  const storage = notifyingWrites(base, { policies: (t) => stored.invalidate(t), indicators: (t) => threatDb.invalidate(t) });
   const events = new SecOpsEvents();
   const index = new PostureIndex(storage, events);
-  const devices = new DeviceService(storage, clock, events);
+  const vulnerabilities = new VulnerabilityService(storage, clock);
+  const devices = new DeviceService(storage, clock, events, threatDb, vulnerabilities);
   const access = new AccessService(storage, clock, index, options.policies ?? stored, events, log);
   return {
     auth: new AuthService(storage, clock),
@@ -127,10 +132,11 @@ export function createServices(base: Storage, options: ServiceOptions = {}): Ser
     alerts: new AlertService(storage, clock, events),
     tags: new TagService(storage, devices),
     indicators: new IndicatorService(storage, clock),
-    vulnerabilities: new VulnerabilityService(storage, clock),
+    vulnerabilities,
     access,
     webhooks: new WebhookService(storage, clock, events, options.webhookRetry ?? DEFAULT_RETRY, log),
     settings: new SettingsService(storage, (tenantId) => access.forgetSettings(tenantId)),
+    threatDb,
   };
 }
 

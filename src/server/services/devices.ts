@@ -13,7 +13,10 @@ import type {
 import { authorize, type DevicePrincipal, type Principal } from '../auth/authz.js';
 import { hashSecret, issueCredential, parseCredential, verifySecret } from '../auth/secrets.js';
 import { ApiError } from '../errors.js';
+import { groupsOf } from '../../policy/index.js';
 import type { StoredDevice } from '../storage/devices.js';
+import type { ThreatDbService } from './threat-db.js';
+import type { VulnerabilityService } from './vulnerabilities.js';
 import { SECURED } from '../storage/security.js';
 import type { Storage } from '../storage/storage.js';
 import type { Clock } from './auth.js';
@@ -44,6 +47,8 @@ export class DeviceService {
     private readonly store: Storage,
     private readonly clock: Clock,
     private readonly events: SecOpsEvents,
+    private readonly threatDb: ThreatDbService,
+    private readonly vulnerabilities: VulnerabilityService,
   ) {}
 
   async enroll(input: EnrollRequest): Promise<EnrollResponse> {
@@ -89,7 +94,22 @@ export class DeviceService {
     const tag = config.values.DefenderDeviceTag;
     await this.store.setConfigurationTag(principal.tenantId, principal.deviceId, typeof tag === 'string' && tag.trim() ? tag.trim() : null);
     this.events.emit([{ type: 'device.changed', tenantId: principal.tenantId, deviceId: principal.deviceId }]);
-    return { serverTime: now.toISOString(), config, statusIntervalSeconds: STATUS_INTERVAL_SECONDS };
+    const [threatDb, groups, latestOsVersion] = await Promise.all([
+      this.threatDb.announce(principal.tenantId),
+      this.store.listGroups(principal.tenantId),
+      this.vulnerabilities.recommendedUpdate(device.platform, input.osVersion),
+    ]);
+    const settings = tenant.settings;
+    return {
+      serverTime: now.toISOString(),
+      config,
+      statusIntervalSeconds: STATUS_INTERVAL_SECONDS,
+      threatDb,
+      groups: [...groupsOf(device, groups).values()].sort(),
+      // Bulwark has no MDM ownership record yet: supervision stands for corporate ownership.
+      inventory: { appSync: settings.appSyncForIos, fullInventoryOnPersonal: settings.fullAppInventoryOnPersonalDevices, ownership: device.supervised ? 'corporate' : 'personal' },
+      ...(latestOsVersion ? { latestOsVersion } : {}),
+    };
   }
 
   async listDevices(principal: Principal, query: DeviceListQuery): Promise<DeviceList> {

@@ -67,26 +67,3 @@ export class StoredPolicySource implements PolicySource {
     return { groups, appProtection, compliance };
   }
 }
-
-/**
- * Wraps a storage so that every write of a policy or a group calls `changed(tenantId)`: the one
- * place caches of policies learn they are stale, whichever service wrote.
- */
-export function notifyingPolicyWrites(store: Storage, changed: (tenantId: string) => void): Storage {
-  const after =
-    <A extends unknown[], R>(write: (...args: A) => Promise<R>, tenantOf: (...args: A) => string) =>
-    async (...args: A): Promise<R> => {
-      const result = await write(...args);
-      changed(tenantOf(...args));
-      return result;
-    };
-  return {
-    ...store,
-    createPolicy: after(store.createPolicy.bind(store), (p) => p.tenantId),
-    updatePolicy: after(store.updatePolicy.bind(store), (p) => p.tenantId),
-    deletePolicy: after(store.deletePolicy.bind(store), (tenantId) => tenantId),
-    createGroup: after(store.createGroup.bind(store), (g) => g.tenantId),
-    updateGroup: after(store.updateGroup.bind(store), (g) => g.tenantId),
-    deleteGroup: after(store.deleteGroup.bind(store), (tenantId) => tenantId),
-  };
-}

@@ -54,6 +54,12 @@ export class VulnerabilityService {
     private readonly clock: Clock,
   ) {}
 
+  /** The update a device on this OS should install (newest release of its line), if any: for the app's health card. */
+  async recommendedUpdate(platform: Platform, osVersion: string): Promise<string | undefined> {
+    const { index } = await this.data();
+    return assessOs(index, osVersion, platform).recommendedUpdate ?? undefined;
+  }
+
   async device(principal: Principal, deviceId: string): Promise<DeviceVulnerabilities> {
     const admin = authorize(principal, 'vulnerabilities:read');
     const [device, security, tenant, { index }] = await Promise.all([

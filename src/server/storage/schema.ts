@@ -221,6 +221,29 @@ export interface WebhookDeliveryTable {
   next_attempt_at: string | null;
 }
 
+export interface FeedTable {
+  source: string;
+  category: string;
+  action: string;
+  /** One entry a line. */
+  entries: string;
+  entry_count: number;
+  imported_at: string;
+}
+
+export interface ThreatDatabaseTable {
+  tenant_id: string;
+  sequence: number;
+  stamp: string;
+  checksum: string;
+  bucket_bits: number;
+  entries: number;
+  size: number;
+  /** The database file, base64 (text is the same on both dialects). */
+  bytes: string;
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   admins: AdminTable;
@@ -239,4 +262,6 @@ export interface Database {
   reference_data: ReferenceDataTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
+  feeds: FeedTable;
+  threat_databases: ThreatDatabaseTable;
 }

@@ -15,6 +15,7 @@ import { tagStore, type TagStore } from './tags.js';
 import { timelineStore, type TimelineStore } from './timeline.js';
 import { vulnerabilityDataStore, type VulnerabilityDataStore } from './vulnerabilities.js';
 import { webhookStore, type WebhookStore } from './webhooks.js';
+import { threatDbStore, type ThreatDbStore } from './threat-databases.js';
 
 /** Everything the server keeps, as small per-role stores combined into one. */
 export type Storage = TenantStore &
@@ -30,7 +31,8 @@ export type Storage = TenantStore &
   TagStore &
   IndicatorStore &
   VulnerabilityDataStore &
-  WebhookStore & {
+  WebhookStore &
+  ThreatDbStore & {
   dialect: Dialect;
   location: string;
   /** Runs `work` in one transaction: all of it is stored, or none. */
@@ -55,6 +57,7 @@ function stores(db: Parameters<typeof tenantStore>[0]) {
     ...indicatorStore(db),
     ...vulnerabilityDataStore(db),
     ...webhookStore(db),
+    ...threatDbStore(db),
   };
 }
 

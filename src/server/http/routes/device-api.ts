@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ApiErrorBody, EnrollRequest, EnrollResponse, HeartbeatRequest, HeartbeatResponse, ReportBatch, ReportBatchResult } from '../../../protocol/index.js';
+import { ApiErrorBody, EnrollRequest, EnrollResponse, HeartbeatRequest, HeartbeatResponse, ReportBatch, ReportBatchResult, ThreatDbDownload, ThreatDbQuery } from '../../../protocol/index.js';
 import type { DevicePrincipal } from '../../auth/authz.js';
 import type { Services } from '../app.js';
 import { bearerOf } from '../credentials.js';
@@ -50,6 +50,21 @@ export const deviceApiRoutes: FastifyPluginAsync<{ services: Services }> = async
       },
     },
     async (request) => services.ingestion.ingest(request.principal as DevicePrincipal, request.body),
+  );
+
+  app.get(
+    '/threatdb',
+    {
+      onRequest: authenticate,
+      schema: {
+        tags: ['device'],
+        summary: "The tenant's threat database: a delta from the version the device has (`have`), or the whole file",
+        security: [{ deviceSecret: [] }],
+        querystring: ThreatDbQuery,
+        response: { 200: ThreatDbDownload, ...errors },
+      },
+    },
+    async (request) => services.threatDb.download(request.principal as DevicePrincipal, request.query.have),
   );
   await Promise.resolve();
 };
