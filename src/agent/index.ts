@@ -17,3 +17,5 @@ export * from './drafts.js';
 export * from './ids.js';
 export * from './scenario.js';
 export * from './scenario-runner.js';
+export * from './web-protection.js';
+export * from './tunnel.js';

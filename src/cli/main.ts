@@ -6,6 +6,7 @@ import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
 import { vulndbImportCommand } from './vulndb.js';
 import { feedImportCommand } from './feed.js';
+import { agentCommand } from './agent.js';
 import { threatdbBuildCommand } from './threatdb.js';
 import { verdictCommand } from './verdict.js';
 import { Platform } from '../protocol/enums.js';
@@ -103,6 +104,21 @@ export function program(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'plist']).default('table'))
     .addOption(dbOption())
     .action(explainCommand);
+  cli
+    .command('agent')
+    .description('enroll this machine and protect it: local DNS filter and web proxy on loop-back, kept current by the server')
+    .requiredOption('--server <url>', 'management server URL')
+    .option('--token <token>', 'enrollment token (first run only; the credentials are kept in --data-dir)')
+    .option('--dns <host:port>', 'DNS filter address', '127.0.0.1:5353')
+    .option('--no-dns', 'no DNS filter')
+    .option('--proxy <host:port>', 'web proxy address', '127.0.0.1:8899')
+    .option('--no-proxy', 'no web proxy')
+    .option('--upstream <addr...>', 'upstream resolvers: IP[:port], udp://, tcp:// or https:// (DoH); default: /etc/resolv.conf')
+    .addOption(new Option('--block-mode <mode>', 'how blocked names are answered').choices(['nxdomain', 'address']).default('nxdomain'))
+    .option('--data-dir <dir>', 'credentials, state and threat database (default: $XDG_CONFIG_HOME/bulwark or ~/.config/bulwark)')
+    .option('--heartbeat-interval <seconds>', 'seconds between heartbeats', '300')
+    .action(agentCommand);
+
   cli
     .command('feed')
     .description('public threat feeds shared by every tenant (phishing, malware lists)')

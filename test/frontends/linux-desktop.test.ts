@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -111,6 +111,18 @@ describe('file storage', () => {
     await a.delete('bulwark.outbox');
     expect(await a.get('bulwark.outbox')).toBeUndefined();
     await expect(a.set('../escape', 'x')).rejects.toThrow(/safe file name/);
+  });
+
+  it('applies concurrent writes of one key in order, leaving no temporary files', async () => {
+    const dir = tmp();
+    const store = new FileStorage(dir);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => store.set('bulwark.state', `{"n":${i}}`)));
+    expect(await store.get('bulwark.state')).toBe('{"n":39}');
+    const blobs = store.blobs();
+    await Promise.all([blobs.write('db', Uint8Array.from([1, 2])), blobs.write('db', Uint8Array.from([3, 4, 5]))]);
+    expect(Array.from((await blobs.read('db'))!)).toEqual([3, 4, 5]);
+    expect(await blobs.read('missing')).toBeUndefined();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('the outbox in a file survives a restart', async () => {

@@ -9,6 +9,8 @@ import type { BlobStorage, SecureStorage } from '../../agent/index.js';
  */
 export class FileStorage implements SecureStorage {
   private ready: Promise<void> | undefined;
+  /** Writes of one file, in the order they were asked for (the last one asked wins). */
+  private readonly writes = new Map<string, Promise<void>>();
 
   constructor(readonly dir: string) {}
 
@@ -31,8 +33,20 @@ export class FileStorage implements SecureStorage {
   }
 
   async set(key: string, value: string): Promise<void> {
-    await this.ensureDir();
-    await replaceFile(this.file(key), value);
+    await this.serialized(this.file(key), value);
+  }
+
+  private serialized(target: string, data: string | Uint8Array): Promise<void> {
+    const previous = this.writes.get(target) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(async () => {
+      await this.ensureDir();
+      await replaceFile(target, data);
+    });
+    this.writes.set(target, next);
+    void next.finally(() => {
+      if (this.writes.get(target) === next) this.writes.delete(target);
+    }).catch(() => undefined);
+    return next;
   }
 
   /** The same directory for larger files (the threat database), written the same way. */
@@ -46,10 +60,7 @@ export class FileStorage implements SecureStorage {
           throw err;
         }
       },
-      write: async (name, bytes) => {
-        await this.ensureDir();
-        await replaceFile(safeFile(this.dir, name, '.bin'), bytes);
-      },
+      write: async (name, bytes) => this.serialized(safeFile(this.dir, name, '.bin'), bytes),
     };
   }
 
@@ -64,8 +75,9 @@ function safeFile(dir: string, key: string, extension: string): string {
 }
 
 /** Writes a temporary file and renames it over the target: readers see the old or the new file. */
+let temps = 0;
 async function replaceFile(target: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${target}.${process.pid}.tmp`;
+  const temp = `${target}.${process.pid}.${++temps}.tmp`;
   await writeFile(temp, data, { mode: 0o600 });
   await rename(temp, target);
 }

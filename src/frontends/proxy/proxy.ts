@@ -1,9 +1,8 @@
 import http from 'node:http';
 import net from 'node:net';
+import type { WebAction } from '../../agent/index.js';
 import { renderBlockPage } from './block-page.js';
 import { ContinueTokens } from './continue-token.js';
-
-export type WebAction = 'allow' | 'audit' | 'warn' | 'block';
 
 /** The caller's verdict for a request; `reason` and `rule` explain it on the block page. */
 export interface WebDecision {
