@@ -86,6 +86,8 @@ export class DesktopAgent {
       if (err instanceof ActionRefused) options.log(`web protection not started: ${err.message}`);
       else throw err;
     });
+    // Tell the server at once that protection runs, rather than at the next interval.
+    if (first) await agent.heartbeat('background').catch(() => undefined);
     if (options.dns) {
       this.dns = new DnsFilter({
         host: options.dns.host,
