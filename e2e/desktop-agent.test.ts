@@ -53,7 +53,7 @@ describe('bulwark agent protects this machine (real server, dig, curl, Chromium)
     );
     agent.stdout!.on('data', (d: Buffer) => (agentOut += d.toString()));
     agent.stderr!.on('data', (d: Buffer) => (agentOut += d.toString()));
-    await eventually(async () => (/Threat database:/.test(agentOut) ? true : undefined), `the agent to start:\n${agentOut}`, 30_000);
+    await eventually(() => Promise.resolve(/Threat database:/.test(agentOut) ? true : undefined), `the agent to start:\n${agentOut}`, 30_000);
     dnsPort = Number(/DNS filter:\s+127\.0\.0\.1:(\d+)/.exec(agentOut)![1]);
     proxyPort = Number(/Web proxy:\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(agentOut)![1]);
     deviceId = /device (\S+) protected/.exec(agentOut)![1]!;
