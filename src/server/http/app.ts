@@ -197,6 +197,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log: (err) => app.log.error({ err }, 'background work failed'),
   });
   app.decorate('services', services);
+  // Webhook attempts a previous run left pending are taken up again once the app is ready.
+  app.addHook('onReady', () => services.webhooks.resume().catch((err: unknown) => app.log.error({ err }, 'resuming webhook deliveries failed')));
   app.addHook('onClose', () => services.webhooks.close());
   await app.register(systemRoutes, { storage: options.storage });
   await app.register(deviceApiRoutes, { prefix: '/api/v1/device', services });
