@@ -58,6 +58,8 @@ export interface Services {
   access: AccessService;
   webhooks: WebhookService;
   settings: SettingsService;
+  /** Changes the services announce to each other (webhooks and indexes listen). */
+  events: SecOpsEvents;
 }
 
 export interface AppOptions {
@@ -107,9 +109,13 @@ export interface ServiceOptions {
 export function createServices(base: Storage, options: ServiceOptions = {}): Services {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => undefined);
-  // Access decisions read policies from memory; every policy or group write invalidates it.
+  // Access decisions read policies from memory; every policy or group write invalidates it, and
+  // a compliance policy or group change recomputes the tenant's stored compliance.
   const stored = new StoredPolicySource(base);
-  const storage = notifyingPolicyWrites(base, (tenantId) => stored.invalidate(tenantId));
+  const storage = notifyingPolicyWrites(base, (tenantId, what) => {
+    stored.invalidate(tenantId);
+    if (what === 'compliance' || what === 'group') access.recomputeCompliance(tenantId);
+  });
   const events = new SecOpsEvents();
   const index = new PostureIndex(storage, events);
   const devices = new DeviceService(storage, clock, events);
@@ -131,6 +137,7 @@ export function createServices(base: Storage, options: ServiceOptions = {}): Ser
     access,
     webhooks: new WebhookService(storage, clock, events, options.webhookRetry ?? DEFAULT_RETRY, log),
     settings: new SettingsService(storage, (tenantId) => access.forgetSettings(tenantId)),
+    events,
   };
 }
 

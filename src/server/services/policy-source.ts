@@ -3,6 +3,7 @@ import type { AppProtectionRules } from '../secops/access.js';
 import type { CompliancePolicyRules } from '../secops/compliance.js';
 import type { AppProtectionPolicyView, CompliancePolicyView } from '../../protocol/index.js';
 import type { Group } from '../storage/groups.js';
+import type { PolicyKind } from '../storage/policies.js';
 import type { Storage } from '../storage/storage.js';
 import { APP_PROTECTION, COMPLIANCE, listPoliciesOf } from './policies.js';
 
@@ -68,25 +69,28 @@ export class StoredPolicySource implements PolicySource {
   }
 }
 
+/** What a write changed: one kind of policy, or the groups. */
+export type PolicyChange = PolicyKind | 'group';
+
 /**
- * Wraps a storage so that every write of a policy or a group calls `changed(tenantId)`: the one
- * place caches of policies learn they are stale, whichever service wrote.
+ * Wraps a storage so that every write of a policy or a group calls `changed(tenantId, what)`: the
+ * one place caches of policies learn they are stale, whichever service wrote.
  */
-export function notifyingPolicyWrites(store: Storage, changed: (tenantId: string) => void): Storage {
+export function notifyingPolicyWrites(store: Storage, changed: (tenantId: string, what: PolicyChange) => void): Storage {
   const after =
-    <A extends unknown[], R>(write: (...args: A) => Promise<R>, tenantOf: (...args: A) => string) =>
+    <A extends unknown[], R>(write: (...args: A) => Promise<R>, changeOf: (...args: A) => [string, PolicyChange]) =>
     async (...args: A): Promise<R> => {
       const result = await write(...args);
-      changed(tenantOf(...args));
+      changed(...changeOf(...args));
       return result;
     };
   return {
     ...store,
-    createPolicy: after(store.createPolicy.bind(store), (p) => p.tenantId),
-    updatePolicy: after(store.updatePolicy.bind(store), (p) => p.tenantId),
-    deletePolicy: after(store.deletePolicy.bind(store), (tenantId) => tenantId),
-    createGroup: after(store.createGroup.bind(store), (g) => g.tenantId),
-    updateGroup: after(store.updateGroup.bind(store), (g) => g.tenantId),
-    deleteGroup: after(store.deleteGroup.bind(store), (tenantId) => tenantId),
+    createPolicy: after(store.createPolicy.bind(store), (p) => [p.tenantId, p.kind]),
+    updatePolicy: after(store.updatePolicy.bind(store), (p) => [p.tenantId, p.kind]),
+    deletePolicy: after(store.deletePolicy.bind(store), (tenantId, kind) => [tenantId, kind]),
+    createGroup: after(store.createGroup.bind(store), (g) => [g.tenantId, 'group']),
+    updateGroup: after(store.updateGroup.bind(store), (g) => [g.tenantId, 'group']),
+    deleteGroup: after(store.deleteGroup.bind(store), (tenantId) => [tenantId, 'group']),
   };
 }
