@@ -41,7 +41,7 @@ export async function paced(base: string, rate: number, seconds: number, next: (
     const at = performance.now();
     lateness.push(at - due);
     try {
-      const res = await pool.request({ method: r.method as 'POST', path: r.path, headers: r.headers, body: r.body });
+      const res = await pool.request({ method: r.method, path: r.path, headers: r.headers, body: r.body });
       await res.body.dump();
       latencies.push(performance.now() - at);
       if (res.statusCode !== 200) errors++;
