@@ -18,6 +18,8 @@ export interface TestApi {
   tenant(name: string): Promise<TestTenant>;
   /** JSON request through fastify's inject (no socket). */
   call(method: string, url: string, options?: { token?: string; body?: unknown; cookie?: string }): Promise<LightMyRequestResponse>;
+  /** Closes the app and builds a new one on the same storage, as a server restart does. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,9 +27,11 @@ let counter = 0;
 
 export async function testApi(backend: Backend, clock?: { now(): Date }, options: Pick<AppOptions, 'policies' | 'webhookRetry'> = {}): Promise<TestApi> {
   const storage = await backend.open();
-  const app = await buildApp({ storage, clock, ...options });
+  let app = await buildApp({ storage, clock, ...options });
   return {
-    app,
+    get app() {
+      return app;
+    },
     storage,
     async tenant(name) {
       const now = clock?.now() ?? new Date();
@@ -47,6 +51,11 @@ export async function testApi(backend: Backend, clock?: { now(): Date }, options
         headers,
         ...(options.body === undefined ? {} : { payload: options.body as object }),
       });
+    },
+    async restart() {
+      await app.close();
+      app = await buildApp({ storage, clock, ...options });
+      await app.ready();
     },
     async close() {
       await app.close();

@@ -185,7 +185,7 @@ describe.each(backends())('security operations API on $name', (backend) => {
       const log = (await api.call('GET', `/api/v1/webhooks/${hook.id}/deliveries`, { token: tenant.analystToken })).json<WebhookDelivery[]>();
       expect(log.map((d) => [d.attempt, d.status, d.responseStatus])).toEqual([
         [2, 'delivered', 204],
-        [1, 'pending', 503],
+        [1, 'failed', 503],
       ]);
     } finally {
       await new Promise((r) => receiver.close(r));

@@ -61,6 +61,8 @@ export interface Services {
   webhooks: WebhookService;
   settings: SettingsService;
   threatDb: ThreatDbService;
+  /** Changes the services announce to each other (webhooks and indexes listen). */
+  events: SecOpsEvents;
 }
 
 export interface AppOptions {
@@ -110,10 +112,17 @@ export interface ServiceOptions {
 export function createServices(base: Storage, options: ServiceOptions = {}): Services {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => undefined);
-  // Access decisions read policies from memory; every policy or group write invalidates it.
+  // Access decisions read policies from memory; every policy or group write invalidates it, and
+  // a compliance policy or group change recomputes the tenant's stored compliance.
   const stored = new StoredPolicySource(base);
   const threatDb = new ThreatDbService(base, clock);
-  const storage = notifyingWrites(base, { policies: (t) => stored.invalidate(t), indicators: (t) => threatDb.invalidate(t) });
+  const storage = notifyingWrites(base, {
+    policies: (tenantId, what) => {
+      stored.invalidate(tenantId);
+      if (what === 'compliance' || what === 'group') access.recomputeCompliance(tenantId);
+    },
+    indicators: (tenantId) => threatDb.invalidate(tenantId),
+  });
   const events = new SecOpsEvents();
   const index = new PostureIndex(storage, events);
   const vulnerabilities = new VulnerabilityService(storage, clock);
@@ -137,6 +146,7 @@ export function createServices(base: Storage, options: ServiceOptions = {}): Ser
     webhooks: new WebhookService(storage, clock, events, options.webhookRetry ?? DEFAULT_RETRY, log),
     settings: new SettingsService(storage, (tenantId) => access.forgetSettings(tenantId)),
     threatDb,
+    events,
   };
 }
 
@@ -203,6 +213,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log: (err) => app.log.error({ err }, 'background work failed'),
   });
   app.decorate('services', services);
+  // Webhook attempts a previous run left pending are taken up again once the app is ready.
+  app.addHook('onReady', () => services.webhooks.resume().catch((err: unknown) => app.log.error({ err }, 'resuming webhook deliveries failed')));
   app.addHook('onClose', () => services.webhooks.close());
   await app.register(systemRoutes, { storage: options.storage });
   await app.register(deviceApiRoutes, { prefix: '/api/v1/device', services });

@@ -3,6 +3,7 @@ import type { AppProtectionRules } from '../secops/access.js';
 import type { CompliancePolicyRules } from '../secops/compliance.js';
 import type { AppProtectionPolicyView, CompliancePolicyView } from '../../protocol/index.js';
 import type { Group } from '../storage/groups.js';
+import type { PolicyKind } from '../storage/policies.js';
 import type { Storage } from '../storage/storage.js';
 import { APP_PROTECTION, COMPLIANCE, listPoliciesOf } from './policies.js';
 
@@ -67,3 +68,6 @@ export class StoredPolicySource implements PolicySource {
     return { groups, appProtection, compliance };
   }
 }
+
+/** What a write changed: one kind of policy, or the groups. */
+export type PolicyChange = PolicyKind | 'group';

@@ -12,7 +12,8 @@ interface TenantIndex {
   byUser: Map<string, string>;
 }
 
-function indexed(s: SecuritySummary): IndexedDevice {
+/** A stored summary as decisions read it. */
+export function indexed(s: SecuritySummary): IndexedDevice {
   return {
     deviceId: s.deviceId,
     id: s.deviceId,
@@ -39,7 +40,8 @@ export class PostureIndex {
     events: SecOpsEvents,
   ) {
     events.on((e) => {
-      if (e.type === 'alert.created' || e.type === 'alert.updated') return;
+      // Alerts reach posture through risk.changed; compliance is not part of it.
+      if (e.type === 'alert.created' || e.type === 'alert.updated' || e.type === 'compliance.changed') return;
       if (this.tenants.has(e.tenantId)) this.staleSet(e.tenantId).add(e.deviceId);
     });
   }

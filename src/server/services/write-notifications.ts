@@ -1,8 +1,9 @@
 import type { Storage } from '../storage/storage.js';
+import type { PolicyChange } from './policy-source.js';
 
 export interface WriteListeners {
-  /** A policy or a group of the tenant changed. */
-  policies(tenantId: string): void;
+  /** A policy (of which kind) or a group of the tenant changed. */
+  policies(tenantId: string, what: PolicyChange): void;
   /** An indicator of the tenant changed. */
   indicators(tenantId: string): void;
 }
@@ -14,23 +15,21 @@ export interface WriteListeners {
  */
 export function notifyingWrites(store: Storage, on: WriteListeners): Storage {
   const after =
-    <A extends unknown[], R>(write: (...args: A) => Promise<R>, tenantOf: (...args: A) => string, changed: (tenantId: string) => void) =>
+    <A extends unknown[], R>(write: (...args: A) => Promise<R>, notify: (...args: A) => void) =>
     async (...args: A): Promise<R> => {
       const result = await write(...args);
-      changed(tenantOf(...args));
+      notify(...args);
       return result;
     };
-  const policies = (tenantId: string) => on.policies(tenantId);
-  const indicators = (tenantId: string) => on.indicators(tenantId);
   return {
     ...store,
-    createPolicy: after(store.createPolicy.bind(store), (p) => p.tenantId, policies),
-    updatePolicy: after(store.updatePolicy.bind(store), (p) => p.tenantId, policies),
-    deletePolicy: after(store.deletePolicy.bind(store), (tenantId) => tenantId, policies),
-    createGroup: after(store.createGroup.bind(store), (g) => g.tenantId, policies),
-    updateGroup: after(store.updateGroup.bind(store), (g) => g.tenantId, policies),
-    deleteGroup: after(store.deleteGroup.bind(store), (tenantId) => tenantId, policies),
-    insertIndicator: after(store.insertIndicator.bind(store), (i) => i.tenantId, indicators),
-    deleteIndicator: after(store.deleteIndicator.bind(store), (tenantId) => tenantId, indicators),
+    createPolicy: after(store.createPolicy.bind(store), (p) => on.policies(p.tenantId, p.kind)),
+    updatePolicy: after(store.updatePolicy.bind(store), (p) => on.policies(p.tenantId, p.kind)),
+    deletePolicy: after(store.deletePolicy.bind(store), (tenantId, kind) => on.policies(tenantId, kind)),
+    createGroup: after(store.createGroup.bind(store), (g) => on.policies(g.tenantId, 'group')),
+    updateGroup: after(store.updateGroup.bind(store), (g) => on.policies(g.tenantId, 'group')),
+    deleteGroup: after(store.deleteGroup.bind(store), (tenantId) => on.policies(tenantId, 'group')),
+    insertIndicator: after(store.insertIndicator.bind(store), (i) => on.indicators(i.tenantId)),
+    deleteIndicator: after(store.deleteIndicator.bind(store), (tenantId) => on.indicators(tenantId)),
   };
 }

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as initial from './migrations/0001_initial.js';
 import * as policies from './migrations/0002_policies.js';
 import * as secops from './migrations/0003_secops.js';
+import * as webhookRetries from './migrations/0004_webhook_retries.js';
 import * as threatDatabases from './migrations/0005_threat_databases.js';
 
 // Migrations are listed in code, not read from a folder, so they ship inside any bundle.
@@ -9,6 +10,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_policies': policies,
   '0003_secops': secops,
+  '0004_webhook_retries': webhookRetries,
   '0005_threat_databases': threatDatabases,
 };
 

@@ -12,6 +12,14 @@ export interface WebhookStore {
   deleteWebhook(tenantId: string, id: string): Promise<boolean>;
   insertDelivery(d: StoredDelivery): Promise<void>;
   updateDelivery(tenantId: string, id: string, set: Pick<WebhookDelivery, 'status' | 'responseStatus' | 'error' | 'nextAttemptAt'>): Promise<void>;
+  /**
+   * Takes a pending attempt due at `due` by moving its due time to `leaseUntil`; false when
+   * another worker took it first or it is gone. An attempt whose worker dies is due again when
+   * the lease ends.
+   */
+  claimDelivery(tenantId: string, id: string, due: string, leaseUntil: string): Promise<boolean>;
+  /** Attempts still to be made, soonest first. */
+  pendingDeliveries(tenantId: string): Promise<StoredDelivery[]>;
   /** Newest first. */
   listDeliveries(tenantId: string, webhookId: string, limit: number): Promise<StoredDelivery[]>;
 }
@@ -75,6 +83,27 @@ export function webhookStore(db: Kysely<Database>): WebhookStore {
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
         .execute();
+    },
+    async claimDelivery(tenantId, id, due, leaseUntil) {
+      const result = await db
+        .updateTable('webhook_deliveries')
+        .set({ next_attempt_at: leaseUntil })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '=', due)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async pendingDeliveries(tenantId) {
+      const rows = await db
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('status', '=', 'pending')
+        .orderBy('next_attempt_at')
+        .execute();
+      return rows.map(toDelivery);
     },
     async listDeliveries(tenantId, webhookId, limit) {
       const rows = await db
