@@ -18,7 +18,7 @@ process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
 async function start(script: string, ...args: string[]): Promise<number> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
-  return Number(await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve)));
+  return Number(await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve)));
 }
 
 async function load(url: string, path: string): Promise<autocannon.Result> {
