@@ -1,3 +1,4 @@
+import { isIndicatorCsv, readIndicatorCsv } from '../server/secops/indicator-csv.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Indicator, IndicatorAction } from '../protocol/indicators.js';
@@ -5,9 +6,7 @@ import {
   buildThreatDb,
   checkIndicators,
   DEFAULT_BRANDS,
-  isIndicatorCsv,
   parseDomainList,
-  parseIndicatorCsv,
   serializeThreatDb,
   type FeedEntry,
 } from '../verdict/index.js';
@@ -64,11 +63,11 @@ export function threatdbBuildCommand(flags: ThreatdbBuildFlags, out: NodeJS.Writ
     const source = path.basename(file).replace(/\.[^.]+$/, '');
     const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
     if (isIndicatorCsv(firstLine)) {
-      const rows = parseIndicatorCsv(text);
+      const rows = readIndicatorCsv(text);
       checkIndicators(rows.map((r) => r.input), now).forEach((check, i) => {
         const row = rows[i]?.row ?? 0;
         if (!check.ok) {
-          problems.push(...check.problems.map((p) => `${file}:${row}: ${p.field}: ${p.message}`));
+          problems.push(...check.problems.map((p) => `${file} row ${row}: ${p.field}: ${p.message}`));
           return;
         }
         const stamp = now.toISOString();

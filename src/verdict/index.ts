@@ -9,6 +9,5 @@ export * from './lookalike.js';
 export * from './target.js';
 export * from './threat-db.js';
 export * from './verdict.js';
-export * from './indicator-csv.js';
 export * from './lists.js';
 export * from './explain.js';

@@ -29,7 +29,7 @@ describe('bulwark threatdb build / bulwark verdict', () => {
     expect(threatdbBuildCommand({ from: [list, hosts, csv], out: db, category: 'phishing', action: 'Block', sequence: '3' }, out.stream, err.stream)).toBe(0);
     expect(out.text()).toMatch(/3 list entries .* 1 indicators, .* sequence 3; 2 skipped/);
     expect(err.text()).toContain(`${list}:4: 'com': a top-level domain`);
-    expect(err.text()).toContain(`${csv}:3: indicatorValue: 245.245.0.1 is used internally`);
+    expect(err.text()).toContain(`${csv} row 2: indicatorValue: 245.245.0.1 is used internally`);
   });
 
   it('prints each verdict with its explanation, and domain-only answers say so', () => {
@@ -39,7 +39,7 @@ describe('bulwark threatdb build / bulwark verdict', () => {
       'BLOCK   https://login.evil.example/x',
       '        feed phish (phishing) lists evil.example',
       'ALLOWED https://ok.evil.example/',
-      '        indicator indicators:2 "Partner" (DomainName ok.evil.example, Allowed)',
+      '        indicator indicators:1 "Partner" (DomainName ok.evil.example, Allowed)',
       'BLOCK   http://ads.example/a.js',
       '        feed hosts (phishing) lists ads.example',
       'BLOCK   https://paypa1.com/',

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IndicatorImportResult, IndicatorImportRow, IndicatorView } from '../../protocol/index.js';
+import { MAX_INDICATORS_PER_IMPORT } from '../../protocol/index.js';
 import { checkIndicator, type IndicatorCheck } from '../../verdict/indicator-rules.js';
 import { authorize, type AdminPrincipal, type Principal } from '../auth/authz.js';
 import { ApiError } from '../errors.js';
-import { indicatorRowsFromCsv } from '../secops/indicator-csv.js';
+import { IndicatorCsvError, readIndicatorCsv } from '../secops/indicator-csv.js';
 import type { StoredIndicator } from '../storage/indicators.js';
 import type { Storage } from '../storage/storage.js';
 import type { Clock } from './auth.js';
@@ -52,7 +53,16 @@ export class IndicatorService {
   /** CSV rows are numbered from 1, the first line after the header. */
   async importCsv(principal: Principal, csv: string): Promise<IndicatorImportResult> {
     authorize(principal, 'indicators:write');
-    const result = await this.import(principal, indicatorRowsFromCsv(csv));
+    let rows;
+    try {
+      rows = readIndicatorCsv(csv);
+    } catch (err) {
+      if (err instanceof IndicatorCsvError) throw new ApiError('validation_failed', err.message);
+      throw err;
+    }
+    if (rows.length === 0) throw new ApiError('validation_failed', 'the CSV file has a header but no indicator rows');
+    if (rows.length > MAX_INDICATORS_PER_IMPORT) throw new ApiError('validation_failed', `the CSV file has ${rows.length} rows; import at most ${MAX_INDICATORS_PER_IMPORT} at a time`);
+    const result = await this.import(principal, rows.map((r) => r.input));
     return { value: result.value.map((r) => ({ ...r, index: r.index + 1 })) };
   }
 
