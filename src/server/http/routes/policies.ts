@@ -17,13 +17,11 @@ import {
   PolicyPreview,
   PolicyPreviewRequest,
 } from '../../../protocol/index.js';
-import type { AdminPrincipal, Principal } from '../../auth/authz.js';
+import type { Principal } from '../../auth/authz.js';
 import type { Services } from '../app.js';
-import { bearerOf, sessionOf } from '../credentials.js';
+import { errors as adminErrors, requireAdmin, security, who } from './admin.js';
 
-const security: Array<Record<string, string[]>> = [{ adminToken: [] }, { session: [] }];
-const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
-const who = (request: { principal: unknown }) => request.principal as AdminPrincipal;
+const errors = { ...adminErrors, 409: ApiErrorBody };
 
 /** The CRUD a collection offers: the same six routes for groups and every kind of policy. */
 interface Crud<I, V> {
@@ -66,9 +64,7 @@ function crudRoutes<I, V>(
 
 /** Groups, policies, effective configurations and the what-if preview. Admin credentials; services authorize the role. */
 export const policyRoutes: FastifyPluginAsync<{ services: Services }> = async (base, { services }) => {
-  base.addHook('onRequest', async (request) => {
-    request.principal = await services.auth.authenticateAdmin({ bearer: bearerOf(request), session: sessionOf(request) });
-  });
+  requireAdmin(base, services);
   crudRoutes(base, '/groups', 'groups', { input: GroupInput, view: GroupView }, services.groups);
   crudRoutes(base, '/app-config-policies', 'policies', { input: AppConfigPolicyInput, view: AppConfigPolicyView }, services.appConfigPolicies);
   crudRoutes(base, '/app-protection-policies', 'policies', { input: AppProtectionPolicyInput, view: AppProtectionPolicyView }, services.appProtectionPolicies);
