@@ -2,6 +2,7 @@
 // Usage: npx tsx bench/access/run.ts [--smoke] [--devices N] [--seconds S] [--connections C] [--rate R] [--profile DIR]
 // The server is a real `bulwark serve` in a child process, so the load generator does not share
 // its event loop; --profile DIR runs it under `node --cpu-prof` and leaves the profile in DIR.
+// BENCH_NODE_FLAGS='--trace-gc ...' passes flags to the server's node (to look into pauses).
 // Peers measured in the same run: /healthz (fastify + one trivial DB ping: the floor) and
 // GET /devices/{id} (a read that queries the database per call: what evaluation avoids).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -97,7 +98,7 @@ async function seed(): Promise<{ token: string; ids: string[] }> {
 
 /** `bulwark serve` on the seeded database, in its own process; resolves with its URL once it listens. */
 async function serve(): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const node = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : [];
+  const node = [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : []), ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [])];
   const child = spawn(process.execPath, [...node, path.join(ROOT, 'bin/bulwark.js'), 'serve', '--port', '0', '--db', file, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   let out = '';
