@@ -129,7 +129,11 @@ export class DnsFilter<D extends DnsDecision> {
 
   async start(): Promise<void> {
     const family = net.isIPv6(this.options.host) ? 'udp6' : 'udp4';
-    const udp = dgram.createSocket({ type: family, reuseAddr: false });
+    // Replies go to the IP address a query came from: answering the address lookup at once spares
+    // dns.lookup's deferred callback on every send (a tick and a closure per packet).
+    const lookup = (address: string, _options: unknown, callback: (err: Error | null, address: string, family: number) => void) =>
+      callback(null, address, net.isIPv6(address) ? 6 : 4);
+    const udp = dgram.createSocket({ type: family, reuseAddr: false, lookup: lookup as unknown as dgram.SocketOptions['lookup'] });
     udp.on('message', (msg, rinfo) => {
       const answer = this.handle(msg, 'udp');
       // Blocked and cached answers come back at once; only forwarded ones wait.
