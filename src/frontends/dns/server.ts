@@ -133,7 +133,7 @@ export class DnsFilter<D extends DnsDecision> {
     // dns.lookup's deferred callback on every send (a tick and a closure per packet).
     const lookup = (address: string, _options: unknown, callback: (err: Error | null, address: string, family: number) => void) =>
       callback(null, address, net.isIPv6(address) ? 6 : 4);
-    const udp = dgram.createSocket({ type: family, reuseAddr: false, lookup: lookup as unknown as dgram.SocketOptions['lookup'] });
+    const udp = dgram.createSocket({ type: family, reuseAddr: false, lookup: lookup });
     udp.on('message', (msg, rinfo) => {
       const answer = this.handle(msg, 'udp');
       // Blocked and cached answers come back at once; only forwarded ones wait.
