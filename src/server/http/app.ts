@@ -26,6 +26,7 @@ import { IngestionService } from '../services/ingestion.js';
 import { StoredPolicySource, type PolicySource } from '../services/policy-source.js';
 import { ThreatDbService } from '../services/threat-db.js';
 import { notifyingWrites } from '../services/write-notifications.js';
+import { cachingPolicyReads } from '../services/policy-read-cache.js';
 import { PostureIndex } from '../services/posture-index.js';
 import { EnrollmentTokenService } from '../services/provisioning.js';
 import { SecOpsEvents } from '../services/secops-events.js';
@@ -116,8 +117,10 @@ export function createServices(base: Storage, options: ServiceOptions = {}): Ser
   // a compliance policy or group change recomputes the tenant's stored compliance.
   const stored = new StoredPolicySource(base);
   const threatDb = new ThreatDbService(base, clock);
-  const storage = notifyingWrites(base, {
+  const cached = cachingPolicyReads(base);
+  const storage = notifyingWrites(cached, {
     policies: (tenantId, what) => {
+      cached.invalidatePolicies(tenantId);
       stored.invalidate(tenantId);
       if (what === 'compliance' || what === 'group') access.recomputeCompliance(tenantId);
     },
