@@ -21,7 +21,8 @@ const digest = (text: string) => createHash('sha256').update(text).digest('base6
 
 /**
  * Each tenant's threat database: the public feeds plus the tenant's indicators, rebuilt when
- * either changed (an indicator write calls `invalidate`; feed imports are noticed within 30 s),
+ * either changed (an indicator write here calls `invalidate`; feed imports and other API nodes'
+ * indicator writes are noticed within 30 s),
  * announced in every heartbeat, and served to devices as a delta from the version they have.
  */
 export class ThreatDbService {
@@ -29,6 +30,8 @@ export class ThreatDbService {
   private readonly stale = new Set<string>();
   private readonly building = new Map<string, Promise<Current>>();
   private readonly deltas = new Map<string, Uint8Array>();
+  /** When each tenant's indicators were last compared with its database (other nodes write too). */
+  private readonly checkedAt = new Map<string, number>();
   private feeds: { stamp: string; checkedAt: number } | undefined;
 
   constructor(
@@ -98,10 +101,12 @@ export class ThreatDbService {
       if (latest && bytes) cur = { version: latest, bytes, db: loadThreatDb(bytes) };
       this.stale.add(tenantId);
     }
-    if (cur && !this.stale.has(tenantId) && cur.version.stamp.startsWith(`${feedStamp}|`)) return cur;
-    this.stale.delete(tenantId);
-
     const now = this.clock.now();
+    const recent = now.getTime() - (this.checkedAt.get(tenantId) ?? 0) < FEED_CHECK_MS;
+    if (cur && recent && !this.stale.has(tenantId) && cur.version.stamp.startsWith(`${feedStamp}|`)) return cur;
+    this.stale.delete(tenantId);
+    this.checkedAt.set(tenantId, now.getTime());
+
     const indicators = (await this.store.listIndicators(tenantId)).map(({ tenantId: _t, ...indicator }) => indicator);
     const stamp = `${feedStamp}|${digest(indicators.map((i) => `${i.id}@${i.lastUpdateTime}`).sort().join(','))}`;
     if (cur && cur.version.stamp === stamp) {
