@@ -27,6 +27,9 @@ export const Assignment = z.object({
 });
 export type Assignment = z.infer<typeof Assignment>;
 
+/** A policy field: reaches no one until assigned. */
+const AssignmentField = Assignment.default({ allDevices: false, include: [], exclude: [] });
+
 const SettingValue = z.union([z.string().max(4096), z.number(), z.boolean()]);
 
 /** One key of an MDM policy; `type` defaults to the catalog's type for the key. */
@@ -37,7 +40,7 @@ export type MdmSetting = z.infer<typeof MdmSetting>;
 export const MamSetting = z.object({ key: z.string().trim().min(1).max(200), value: z.string().max(4096) });
 export type MamSetting = z.infer<typeof MamSetting>;
 
-const AppConfigCommon = { name: Name, description: Description, assignment: Assignment.default({ allDevices: false, include: [], exclude: [] }) };
+const AppConfigCommon = { name: Name, description: Description, assignment: AssignmentField };
 
 /**
  * An app-configuration policy as an admin writes it. MDM policies take typed settings from a
@@ -87,7 +90,7 @@ export const AppProtectionPolicyInput = z.object({
   apps: z.array(z.string().trim().min(1).max(255)).max(500).default([]),
   /** What to do on a jailbroken device whatever its threat level; none leaves it to the level. */
   jailbrokenAction: z.enum(['block', 'wipe']).optional(),
-  assignment: Assignment.default({ allDevices: false, include: [], exclude: [] }),
+  assignment: AssignmentField,
 });
 export type AppProtectionPolicyInput = z.infer<typeof AppProtectionPolicyInput>;
 export const AppProtectionPolicyView = AppProtectionPolicyInput.extend(Timestamps);
@@ -100,7 +103,7 @@ export const CompliancePolicyInput = z.object({
   requiredThreatLevel: ThreatLevel,
   blockJailbroken: z.boolean().default(true),
   minimumOsVersion: Version.nullable().default(null),
-  assignment: Assignment.default({ allDevices: false, include: [], exclude: [] }),
+  assignment: AssignmentField,
 });
 export type CompliancePolicyInput = z.infer<typeof CompliancePolicyInput>;
 export const CompliancePolicyView = CompliancePolicyInput.extend(Timestamps);
