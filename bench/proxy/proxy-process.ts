@@ -10,7 +10,7 @@ const context = { db, active: true, platform: 'linux' as const, groups: [] as st
 const proxy = new WebProxy({
   host: '127.0.0.1',
   port: 0,
-  decide: ({ host, url }) => checkWeb({ ...context, now: Date.now() }, url ? { url, visibility: 'full-url' } : { url: host, visibility: 'domain-only' }),
+  decide: ({ host, url }) => checkWeb(context, url ? { url, visibility: 'full-url' } : { url: host, visibility: 'domain-only' }, Date.now()),
 });
 await proxy.start();
 process.stdout.write(`${proxy.address().port}\n`);

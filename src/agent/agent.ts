@@ -91,7 +91,7 @@ export class Agent {
   private loaded = false;
   private threat: { db: ThreatDb; bytes: Uint8Array } | undefined;
   /** What `checkWeb` needs, refreshed whenever any of it changes: the front ends ask synchronously. */
-  private web: Omit<WebContext, 'now'> = { db: undefined, active: false, platform: 'ios', groups: [] };
+  private web: WebContext = { db: undefined, active: false, platform: 'ios', groups: [] };
 
   constructor(private readonly options: AgentOptions) {
     const { adapter } = options;
@@ -135,7 +135,7 @@ export class Agent {
    * query). Reports are the caller's to queue with `recordWebThreat`.
    */
   checkWeb(question: WebQuestion): WebCheck {
-    return checkWeb({ ...this.web, now: this.options.adapter.clock.now() }, question);
+    return checkWeb(this.web, question, this.options.adapter.clock.now());
   }
 
   private async refreshWeb(): Promise<void> {

@@ -43,9 +43,15 @@ function skipName(buf: Uint8Array, offset: number): number {
   throw new WireError('too many labels');
 }
 
-function readName(buf: Uint8Array, offset: number): { name: string; end: number } {
-  let name = '';
+/** Where the last name read by readName ended: a module slot, not an object per query. */
+let nameEnd = 0;
+/** The name being read, lower-cased, dots between labels; decoded to a string once. */
+const scratch = Buffer.allocUnsafe(256);
+
+/** The question name, lower case (ASCII only: RFC 4343), no trailing dot; sets nameEnd. */
+function readName(buf: Uint8Array, offset: number): string {
   let pos = offset;
+  let n = 0;
   for (;;) {
     if (pos >= buf.length) throw new WireError('name runs past the end');
     const len = buf[pos]!;
@@ -54,12 +60,16 @@ function readName(buf: Uint8Array, offset: number): { name: string; end: number 
     if (len & 0xc0) throw new WireError('compressed or unknown label in the question');
     if (pos + 1 + len > buf.length) throw new WireError('label runs past the end');
     if (pos - offset + len + 1 > 255) throw new WireError('name longer than 255 bytes');
-    // One latin1 decode per label: bytes map to code points one to one.
-    const label = String.fromCharCode.apply(null, buf.subarray(pos + 1, pos + 1 + len) as unknown as number[]);
-    name = name ? `${name}.${label}` : label;
+    if (n) scratch[n++] = 0x2e;
+    for (let i = pos + 1; i <= pos + len; i++) {
+      const c = buf[i]!;
+      scratch[n++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+    }
     pos += 1 + len;
   }
-  return { name: name.toLowerCase(), end: pos + 1 };
+  nameEnd = pos + 1;
+  // latin1: bytes map to code points one to one.
+  return scratch.toString('latin1', 0, n);
 }
 
 const u16 = (buf: Uint8Array, o: number) => (buf[o]! << 8) | buf[o + 1]!;
@@ -71,7 +81,8 @@ export function parseQuery(buf: Uint8Array): QueryInfo {
   if (flags & 0x8000) throw new WireError('a response, not a query');
   const qdcount = u16(buf, 4);
   if (qdcount !== 1) throw new WireError(`${qdcount} questions; exactly one is supported`);
-  const { name, end } = readName(buf, 12);
+  const name = readName(buf, 12);
+  const end = nameEnd;
   if (end + 4 > buf.length) throw new WireError('question runs past the end');
   const info: QueryInfo = {
     id: u16(buf, 0),
