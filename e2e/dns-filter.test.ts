@@ -12,7 +12,8 @@ function decide(name: string) {
   return { block: false, rule: '' };
 }
 
-describe('DNS filter with dig', () => {
+// Both UDP paths: the batched native one (built on Linux by npm install) and Node's dgram.
+describe.each(['recvmmsg', 'dgram'] as const)('DNS filter with dig, UDP through %s', (udpIo) => {
   let upstream: TestUpstream;
   let filter: DnsFilter<ReturnType<typeof decide>>;
   let port: number;
@@ -20,8 +21,9 @@ describe('DNS filter with dig', () => {
 
   beforeAll(async () => {
     upstream = await new TestUpstream().start();
-    filter = new DnsFilter({ host: '127.0.0.1', port: 0, upstreams: [upstream.address], decide, blockMode: 'nxdomain', onBlocked: (name) => blocked.push(name) });
+    filter = new DnsFilter({ host: '127.0.0.1', port: 0, upstreams: [upstream.address], decide, blockMode: 'nxdomain', udpIo, onBlocked: (name) => blocked.push(name) });
     await filter.start();
+    expect(filter.udpIo).toBe(udpIo);
     port = filter.address().port;
   });
   afterAll(async () => {
@@ -77,12 +79,12 @@ describe('DNS filter with dig', () => {
     const dead = new TestUpstream();
     await dead.start();
     dead.silent = true;
-    const lone = new DnsFilter({ host: '127.0.0.1', port: 0, upstreams: [dead.address], decide, blockMode: 'nxdomain', resolver: { timeoutMs: 200, retries: 0 } });
+    const lone = new DnsFilter({ host: '127.0.0.1', port: 0, upstreams: [dead.address], decide, blockMode: 'nxdomain', udpIo, resolver: { timeoutMs: 200, retries: 0 } });
     await lone.start();
     expect((await dig(lone.address().port, 'a.example')).status).toBe('SERVFAIL');
     await lone.stop();
 
-    const failover = new DnsFilter({ host: '127.0.0.1', port: 0, upstreams: [dead.address, upstream.address], decide, blockMode: 'address', resolver: { timeoutMs: 200, retries: 1 } });
+    const failover = new DnsFilter({ host: '127.0.0.1', port: 0, upstreams: [dead.address, upstream.address], decide, blockMode: 'address', udpIo, resolver: { timeoutMs: 200, retries: 1 } });
     await failover.start();
     expect((await dig(failover.address().port, 'b.example')).status).toBe('NOERROR');
     // Address mode points a blocked name at the block address instead of NXDOMAIN.

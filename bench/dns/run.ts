@@ -35,11 +35,11 @@ writeFileSync(path.join(dir, 'queries.txt'), queries.join('\n'));
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
 
-async function startPrintingPort(args: string[]): Promise<number> {
+async function startPrinting(args: string[]): Promise<string[]> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-  return Number(line);
+  return line.split(' ');
 }
 
 async function startDnsmasq(upstreamPort: number): Promise<number> {
@@ -76,11 +76,13 @@ async function dnsperf(port: number, duration: number): Promise<Result> {
   };
 }
 
-const upstreamPort = await startPrintingPort(['bench/dns/upstream-process.ts']);
-const servers: Array<[string, number]> = [
-  ['Bulwark DNS filter', await startPrintingPort(['bench/dns/filter-process.ts', path.join(dir, 'blocklist.txt'), String(upstreamPort)])],
-  ['dnsmasq (hosts file)', await startDnsmasq(upstreamPort)],
-];
+const upstreamPort = Number((await startPrinting(['bench/dns/upstream-process.ts']))[0]);
+/** Bulwark twice: its default UDP path (batched recvmmsg where built) and Node's dgram. */
+async function bulwark(io: string): Promise<[string, number]> {
+  const [port, served] = await startPrinting(['bench/dns/filter-process.ts', path.join(dir, 'blocklist.txt'), String(upstreamPort), io]);
+  return [`Bulwark DNS filter (${served})`, Number(port)];
+}
+const servers: Array<[string, number]> = [await bulwark('auto'), await bulwark('dgram'), ['dnsmasq (hosts file)', await startDnsmasq(upstreamPort)]];
 const rows: Array<Array<string | number>> = [];
 for (const [name, port] of servers) {
   await dnsperf(port, smoke ? 1 : 3); // warm the caches

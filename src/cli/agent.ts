@@ -1,5 +1,6 @@
 import { DeviceApiError } from '../agent/index.js';
 import { DesktopAgent, defaultDataDir, readSystemUpstreams, type Listen } from '../frontends/desktop-agent.js';
+import { batchedUdpUnavailable, type UdpIo } from '../frontends/dns/udp.js';
 
 export interface AgentFlags {
   server: string;
@@ -8,6 +9,7 @@ export interface AgentFlags {
   proxy: string | false;
   upstream?: string[];
   blockMode: 'nxdomain' | 'address';
+  dnsUdp: UdpIo;
   dataDir?: string;
   heartbeatInterval: string;
 }
@@ -36,6 +38,7 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
     proxy: flags.proxy === false ? null : listen('proxy', flags.proxy),
     upstreams,
     blockMode: flags.blockMode,
+    udpIo: flags.dnsUdp,
     heartbeatSeconds: seconds,
     log: (line) => process.stderr.write(`bulwark agent: ${line}\n`),
   });
@@ -47,7 +50,12 @@ export async function agentCommand(flags: AgentFlags): Promise<void> {
     throw err;
   }
   out(`Bulwark agent: device ${desktop.agent.deviceId} protected by ${flags.server}`);
-  if (desktop.dns) out(`  DNS filter:  ${desktop.dns.address().host}:${desktop.dns.address().port} (udp and tcp), upstreams ${upstreams.join(', ')}`);
+  if (desktop.dns) {
+    const batched = desktop.dns.udpIo === 'recvmmsg';
+    const why = flags.dnsUdp === 'dgram' ? 'as asked' : `batched UDP unavailable: ${batchedUdpUnavailable() ?? 'unknown'}`;
+    out(`  DNS filter:  ${desktop.dns.address().host}:${desktop.dns.address().port} (udp and tcp), upstreams ${upstreams.join(', ')}`);
+    out(`  DNS over UDP: ${batched ? 'batched (recvmmsg)' : `Node dgram (${why})`}`);
+  }
   if (desktop.proxy) {
     const { host, port } = desktop.proxy.address();
     out(`  Web proxy:   http://${host}:${port}  (PAC file: http://${host}:${port}/proxy.pac)`);

@@ -115,6 +115,7 @@ export function program(): Command {
     .option('--no-proxy', 'no web proxy')
     .option('--upstream <addr...>', 'upstream resolvers: IP[:port], udp://, tcp:// or https:// (DoH); default: /etc/resolv.conf')
     .addOption(new Option('--block-mode <mode>', 'how blocked names are answered').choices(['nxdomain', 'address']).default('nxdomain'))
+    .addOption(new Option('--dns-udp <io>', 'how the DNS filter reads UDP: batched recvmmsg (Linux, built by npm install), Node dgram, or the first available').choices(['auto', 'recvmmsg', 'dgram']).default('auto'))
     .option('--data-dir <dir>', 'credentials, state and threat database (default: $XDG_CONFIG_HOME/bulwark or ~/.config/bulwark)')
     .option('--heartbeat-interval <seconds>', 'seconds between heartbeats', '300')
     .action(agentCommand);

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { ActionRefused, Agent, type UserNotice, type WebCheck } from '../agent/index.js';
 import { DnsFilter } from './dns/server.js';
+import type { UdpIo } from './dns/udp.js';
 import { linuxDesktopAdapter } from './linux/desktop-adapter.js';
 import { WebProxy } from './proxy/proxy.js';
 
@@ -24,6 +25,8 @@ export interface DesktopAgentOptions {
   proxy: Listen | null;
   upstreams: string[];
   blockMode: 'nxdomain' | 'address';
+  /** The DNS filter's UDP path (default `auto`). */
+  udpIo?: UdpIo;
   /** Seconds between heartbeats (status, configuration, threat database). */
   heartbeatSeconds: number;
   log: (line: string) => void;
@@ -94,6 +97,7 @@ export class DesktopAgent {
         port: options.dns.port,
         upstreams: options.upstreams,
         blockMode: options.blockMode,
+        ...(options.udpIo ? { udpIo: options.udpIo } : {}),
         ...(options.proxy && options.blockMode === 'address' ? { blockAddress: { v4: options.proxy.host, v6: '::1' } } : {}),
         decide: (name) => {
           const check = agent.checkWeb({ url: name, visibility: 'domain-only' });

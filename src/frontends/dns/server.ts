@@ -1,6 +1,6 @@
-import dgram from 'node:dgram';
 import net from 'node:net';
 import { DnsCache } from './cache.js';
+import { listenUdp, type UdpIo, type UdpListener } from './udp.js';
 import { createUpstream, UpstreamPool, type ResolverOptions } from './upstream.js';
 import { adoptQuery, CLASS_IN, parseQuery, RCODE, TYPE_A, TYPE_AAAA, WireError, type QueryInfo } from './wire.js';
 
@@ -21,6 +21,8 @@ export interface DnsFilterOptions<D extends DnsDecision> {
   onBlocked?(name: string, decision: D, type: number): void;
   resolver?: Partial<ResolverOptions>;
   cacheEntries?: number;
+  /** How UDP is read and written (`auto`: batched recvmmsg where built, else Node's dgram). */
+  udpIo?: UdpIo;
 }
 
 export interface DnsStats {
@@ -60,7 +62,8 @@ export function synthesize(query: Uint8Array, info: QueryInfo | undefined, rcode
   const question = info ? query.subarray(info.questionStart, info.questionEnd) : new Uint8Array(0);
   const answer = address ? 12 + address.length : 0;
   const opt = info?.edns ? 11 : 0;
-  const out = Buffer.alloc(12 + question.length + answer + opt);
+  // From Node's pool (no buffer of its own per answer); every byte is written below.
+  const out = Buffer.allocUnsafe(12 + question.length + answer + opt);
   out[0] = query[0] ?? 0;
   out[1] = query[1] ?? 0;
   const rd = info?.recursionDesired ? 0x01 : 0;
@@ -68,6 +71,7 @@ export function synthesize(query: Uint8Array, info: QueryInfo | undefined, rcode
   out[3] = 0x80 | rcode;
   out.writeUInt16BE(info ? 1 : 0, 4);
   out.writeUInt16BE(address ? 1 : 0, 6);
+  out.writeUInt16BE(0, 8);
   out.writeUInt16BE(opt ? 1 : 0, 10);
   out.set(question, 12);
   let pos = 12 + question.length;
@@ -85,7 +89,8 @@ export function synthesize(query: Uint8Array, info: QueryInfo | undefined, rcode
     out.writeUInt16BE(41, pos + 1);
     out.writeUInt16BE(EDNS_UDP_SIZE, pos + 3);
     // extended rcode, version, flags (DO echoed as the client set it), rdlength 0
-    out[pos + 7] = info!.edns!.dnssecOk ? 0x80 : 0;
+    out.writeUInt32BE(info!.edns!.dnssecOk ? 0x8000 : 0, pos + 5);
+    out.writeUInt16BE(0, pos + 9);
   }
   return out;
 }
@@ -107,7 +112,7 @@ export class DnsFilter<D extends DnsDecision> {
   readonly stats: DnsStats = { queries: 0, blocked: 0, cacheHits: 0, forwarded: 0, upstreamFailures: 0, malformed: 0 };
   private readonly cache: DnsCache;
   private readonly pool: UpstreamPool;
-  private udp: dgram.Socket | undefined;
+  private udp: UdpListener | undefined;
   private tcp: net.Server | undefined;
   private readonly blockV4: Uint8Array;
   private readonly blockV6: Uint8Array;
@@ -123,40 +128,25 @@ export class DnsFilter<D extends DnsDecision> {
 
   /** The address both listeners are bound to (the port is real when 0 was asked for). */
   address(): { host: string; port: number } {
-    const a = this.udp!.address();
-    return { host: a.address, port: a.port };
+    return { host: this.options.host, port: this.udp!.port };
+  }
+
+  /** `recvmmsg` or `dgram`: which UDP path serves (see udp.ts). */
+  get udpIo(): UdpListener['io'] | undefined {
+    return this.udp?.io;
   }
 
   async start(): Promise<void> {
-    const family = net.isIPv6(this.options.host) ? 'udp6' : 'udp4';
-    // Replies go to the IP address a query came from: answering the address lookup at once spares
-    // dns.lookup's deferred callback on every send (a tick and a closure per packet).
-    const lookup = (address: string, _options: unknown, callback: (err: Error | null, address: string, family: number) => void) =>
-      callback(null, address, net.isIPv6(address) ? 6 : 4);
-    const udp = dgram.createSocket({ type: family, reuseAddr: false, lookup: lookup });
-    udp.on('message', (msg, rinfo) => {
-      const answer = this.handle(msg, 'udp');
-      // Blocked and cached answers come back at once; only forwarded ones wait.
-      if (answer instanceof Promise) {
-        void answer.then((a) => a && udp.send(a, rinfo.port, rinfo.address));
-      } else if (answer) udp.send(answer, rinfo.port, rinfo.address);
-    });
-    udp.on('error', () => {
-      /* a send to a vanished client; nothing to do */
-    });
-    await new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind(this.options.port, this.options.host, () => {
-        udp.off('error', reject);
-        resolve();
-      });
-    });
+    const udp = await listenUdp(this.options.host, this.options.port, (message) => this.handle(message, 'udp'), this.options.udpIo);
     this.udp = udp;
     // TCP on the same port as UDP, as resolvers expect.
     const tcp = net.createServer((socket) => this.serveTcp(socket));
     await new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen(udp.address().port, this.options.host, () => resolve());
+      tcp.once('error', (err) => {
+        udp.close();
+        reject(err);
+      });
+      tcp.listen(udp.port, this.options.host, () => resolve());
     });
     this.tcp = tcp;
   }
@@ -190,7 +180,10 @@ export class DnsFilter<D extends DnsDecision> {
     });
   }
 
-  /** The answer to one message (at once unless forwarded), or undefined to drop it. Never throws. */
+  /**
+   * The answer to one message (at once unless forwarded), or undefined to drop it. Never throws.
+   * The message is only lent (the UDP reader reuses its buffer), so the forwarded path copies it.
+   */
   handle(message: Uint8Array, transport: 'udp' | 'tcp'): Uint8Array | undefined | Promise<Uint8Array | undefined> {
     this.stats.queries++;
     let info: QueryInfo;
@@ -216,17 +209,18 @@ export class DnsFilter<D extends DnsDecision> {
 
     const key = `${info.name}|${info.type}|${info.class}|${info.edns ? (info.edns.dnssecOk ? 'do' : 'e') : '-'}`;
     const limit = transport === 'tcp' ? 65_535 : (info.edns?.udpSize ?? 512);
-    const fit = (answer: Uint8Array) => (answer.length > limit ? truncated(message, info) : answer);
+    const fit = (answer: Uint8Array, query: Uint8Array) => (answer.length > limit ? truncated(query, info) : answer);
     const cached = this.cache.answer(key, message, info.questionStart, info.questionEnd, Date.now());
     if (cached) {
       this.stats.cacheHits++;
-      return fit(cached);
+      return fit(cached, message);
     }
-    return this.forward(key, message).then(
-      (answer) => fit(adoptQuery(answer, message, info)),
+    const query = Buffer.from(message);
+    return this.forward(key, query).then(
+      (answer) => fit(adoptQuery(answer, query, info), query),
       () => {
         this.stats.upstreamFailures++;
-        return synthesize(message, info, RCODE.SERVFAIL);
+        return synthesize(query, info, RCODE.SERVFAIL);
       },
     );
   }
