@@ -84,7 +84,7 @@ export class StoredPolicySource implements PolicySource {
     if (!answer) {
       const reached = applicableAccessPolicies(device, tenant.groups, tenant);
       // Shared between callers: frozen, so none can change another's answer.
-      answer = Object.freeze({ appProtection: Object.freeze(reached.appProtection), compliance: Object.freeze(reached.compliance) }) as ApplicablePolicies;
+      answer = Object.freeze({ appProtection: Object.freeze(reached.appProtection), compliance: Object.freeze(reached.compliance) });
       if (tenant.answers.size < MAX_ANSWERS) tenant.answers.set(key, answer);
     }
     return answer;
