@@ -100,6 +100,8 @@ static napi_value Bind(napi_env env, napi_callback_info info) {
 
 static void on_poll(uv_poll_t* handle, int status, int events) {
   Watch* w = (Watch*)handle->data;
+  // An error does not go away: stop watching rather than be called again at once, forever.
+  if (status < 0) uv_poll_stop(handle);
   napi_handle_scope scope;
   if (napi_open_handle_scope(w->env, &scope) != napi_ok) return;
   napi_value cb, recv, arg, result;

@@ -73,7 +73,7 @@ export function listenBatched(native: UdpBatch, host: string, port: number, hand
     });
 
   const onReady = (events: number) => {
-    if (closed || events < 0) return; // a poll error leaves nothing to read; close() cleans up
+    if (closed || events < 0) return; // a poll error: the module stopped watching; close() cleans up
     if (events & UV_WRITABLE) flush();
     for (let round = 0; round < ROUNDS; round++) {
       const n = native.recv(fd, slots, SLOT, lengths, addrs);
