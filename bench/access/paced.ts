@@ -2,7 +2,7 @@ import { Pool } from 'undici';
 import { percentile } from '../lib/table.js';
 
 export interface PacedRequest {
-  method: string;
+  method: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
   body?: string;
