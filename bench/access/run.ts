@@ -186,7 +186,11 @@ async function main() {
   process.stdout.write('| endpoint | p50 ms | p99 ms | req/s | errors |\n|---|---:|---:|---:|---:|\n');
   for (const r of rows) process.stdout.write(`| ${r.name} | ${r.p50} | ${r.p99} | ${r.rps} | ${r.errors} |\n`);
   const met = target.filter((r) => r.p99 <= TARGET_P99_MS && r.errors === 0).length;
-  process.stdout.write(`\ntarget p99 <= ${TARGET_P99_MS} ms at ${RATE} req/s (autocannon, ${TARGET_CONNECTIONS} connections): met in ${met} of ${target.length} runs (p99 ${target.map((r) => r.p99).join(', ')} ms)\n`);
+  process.stdout.write(
+    smoke
+      ? '\ntarget: not judged at smoke size (npm run bench:access judges it)\n'
+      : `\ntarget p99 <= ${TARGET_P99_MS} ms at ${RATE} req/s (autocannon, ${TARGET_CONNECTIONS} connections): met in ${met} of ${target.length} runs (p99 ${target.map((r) => r.p99).join(', ')} ms)\n`,
+  );
   if (rows.some((r) => r.name.includes('evaluate') && r.errors > 0)) {
     process.stderr.write('access/evaluate returned errors\n');
     process.exitCode = 1;
