@@ -1,7 +1,8 @@
 // access/evaluate under load against a tenant of many devices, with autocannon.
 // Usage: npx tsx bench/access/run.ts [--smoke] [--devices N] [--seconds S] [--connections C] [--rate R] [--profile DIR]
 // The server is a real `bulwark serve` in a child process, and each row's load runs in a fresh
-// process of its own (load.ts), so neither shares an event loop or a heap with this one; --profile DIR runs it under `node --cpu-prof` and leaves the profile in DIR.
+// process of its own (load.ts), so neither shares an event loop or a heap with this one.
+// --profile DIR runs the server under `node --cpu-prof` and leaves the profile in DIR.
 // BENCH_NODE_FLAGS='--trace-gc ...' passes flags to the server's node (to look into pauses); what
 // the server prints after it listens goes to stderr.
 // Peers measured in the same run: /healthz (fastify + one trivial DB ping: the floor) and
